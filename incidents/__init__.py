@@ -1,0 +1,1 @@
+"""Cases: incidents, persons, callers, the timeline, alerts and the intake API."""

@@ -1,0 +1,8 @@
+"""App config of incidents."""
+
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "incidents"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,18 @@
+"""Errors of the incidents app, with stable codes."""
+
+from safety.errors import ApplicationError, NotFound
+
+
+class IncidentNotFound(NotFound):
+    code = "incident_not_found"
+
+
+class IncidentInvalid(ApplicationError):
+    code = "incident_invalid"
+
+
+class CaseAccessDenied(ApplicationError):
+    """The user's role has no access to case data at all (e.g. a presenter)."""
+
+    code = "case_access_denied"
+    status_code = 403

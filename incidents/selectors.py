@@ -1,0 +1,84 @@
+"""Reads of incidents, checked against who is asking."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from incidents.exceptions import CaseAccessDenied, IncidentNotFound
+from incidents.models import Incident, TimelineEvent
+from missions.selectors import mission_ids_of
+from safety.roles import Role, has_role, sees_all_cases
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def may_work_cases(user: User) -> bool:
+    """Operators, duty officers, admins and mission staff work cases; presenters do not."""
+    return sees_all_cases(user) or has_role(user, Role.MISSION_STAFF)
+
+
+def incident_list_visible_to(*, user: User) -> QuerySet[Incident]:
+    """Every case for operators, duty officers and admins; mission staff: their missions' cases.
+
+    Raises CaseAccessDenied for users whose role has no access to cases (presenters).
+    """
+    if not may_work_cases(user):
+        raise CaseAccessDenied("Your role has no access to case data.")
+    base = Incident.objects.select_related("country", "responsible_mission", "created_by")
+    if sees_all_cases(user):
+        return base
+    return base.filter(responsible_mission_id__in=mission_ids_of(user=user))
+
+
+def incident_get_for(*, user: User, reference: str) -> Incident:
+    """The incident with that reference if the user may see it; IncidentNotFound alike otherwise."""
+    if not may_work_cases(user):
+        raise IncidentNotFound("No such incident.")
+    incident = incident_list_visible_to(user=user).filter(reference=reference).first()
+    if incident is None:
+        raise IncidentNotFound("No such incident.")
+    return incident
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    status: str | None = None
+    category: str | None = None
+    severity: int | None = None
+    country: str | None = None
+    mission: str | None = None
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+    q: str | None = None
+
+
+def incident_filter(*, queryset: QuerySet[Incident], filters: IncidentFilter) -> QuerySet[Incident]:
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.category:
+        queryset = queryset.filter(category=filters.category)
+    if filters.severity:
+        queryset = queryset.filter(severity=filters.severity)
+    if filters.country:
+        queryset = queryset.filter(country__iso2=filters.country)
+    if filters.mission:
+        queryset = queryset.filter(responsible_mission__code=filters.mission)
+    if filters.occurred_from:
+        queryset = queryset.filter(occurred_at__gte=filters.occurred_from)
+    if filters.occurred_to:
+        queryset = queryset.filter(occurred_at__lt=filters.occurred_to)
+    if filters.q:
+        term = filters.q.strip()
+        queryset = queryset.filter(
+            Q(reference__iexact=term)
+            | Q(location_text__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(persons__name__icontains=term)
+        ).distinct()
+    return queryset
+
+
+def timeline_of(*, incident: Incident) -> QuerySet[TimelineEvent]:
+    return TimelineEvent.objects.filter(incident=incident).select_related("actor").order_by("at", "id")

@@ -1,0 +1,15 @@
+"""Case API routes."""
+
+from django.urls import path
+
+from incidents import apis
+
+urlpatterns = [
+    path("incidents/", apis.IncidentListCreateApi.as_view(), name="incident-list"),
+    path("incidents/<str:reference>/", apis.IncidentDetailApi.as_view(), name="incident-detail"),
+    path(
+        "incidents/<str:reference>/timeline/",
+        apis.IncidentTimelineApi.as_view(),
+        name="incident-timeline",
+    ),
+]

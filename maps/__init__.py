@@ -1,0 +1,1 @@
+"""Plenary dashboards: folium maps, aggregate figures and exports (reads only)."""

@@ -1,0 +1,1 @@
+"""Missions, their consular districts, staff memberships, channels and routing."""

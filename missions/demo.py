@@ -1,0 +1,52 @@
+"""Demo users, one per role, for `make run` and the browser tests."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.db import transaction
+
+from missions.models import Membership, MembershipRole, Mission
+from safety.roles import Role, role_groups_ensure, user_role_grant
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    mission_code: str | None = None
+
+
+DEMO_USERS = (
+    DemoUser("operator", Role.OPERATOR),
+    DemoUser("duty", Role.DUTY_OFFICER),
+    DemoUser("presenter", Role.PRESENTER),
+    DemoUser("admin", Role.ADMIN),
+    DemoUser("bangkok", Role.MISSION_STAFF, "emb-th-bangkok"),
+    DemoUser("tokyo", Role.MISSION_STAFF, "emb-jp-tokyo"),
+    DemoUser("osaka", Role.MISSION_STAFF, "cg-jp-osaka"),
+    DemoUser("washington", Role.MISSION_STAFF, "emb-us-washington"),
+    DemoUser("losangeles", Role.MISSION_STAFF, "cg-us-los-angeles"),
+)
+
+
+@transaction.atomic
+def demo_users_ensure(*, password: str) -> list[AbstractUser]:
+    """Create or update the demo users with the given password (idempotent)."""
+    role_groups_ensure()
+    model = get_user_model()
+    users = []
+    for demo in DEMO_USERS:
+        user, _ = model.objects.get_or_create(
+            username=demo.username, defaults={"email": f"{demo.username}@osc.example"}
+        )
+        user.set_password(password)
+        user.is_staff = demo.role == Role.ADMIN
+        user.is_superuser = demo.role == Role.ADMIN
+        user.save()
+        user_role_grant(user=user, role=demo.role)
+        if demo.mission_code:
+            mission = Mission.objects.get(code=demo.mission_code)
+            Membership.objects.get_or_create(user=user, mission=mission, defaults={"role": MembershipRole.STAFF})
+        users.append(user)
+    return users

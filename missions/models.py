@@ -1,0 +1,85 @@
+"""Missions (embassies, consulates), their districts and the staff who work there."""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+
+from safety.geo.models import Country
+
+
+class MissionKind(models.TextChoices):
+    EMBASSY = "embassy", "Embassy"
+    CONSULATE_GENERAL = "consulate_general", "Consulate-general"
+    CONSULATE = "consulate", "Consulate / consular office"
+    EMBASSY_OFFICE = "embassy_office", "Embassy office"
+    REPRESENTATIVE_OFFICE = "representative_office", "Representative office"
+    PERMANENT_MISSION = "permanent_mission", "Permanent mission"
+
+
+class Mission(models.Model):
+    code = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=30, choices=MissionKind.choices)
+    name_en = models.CharField(max_length=200)
+    name_ko = models.CharField(max_length=200, blank=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="missions")
+    city = models.CharField(max_length=100)
+    location = models.PointField(srid=4326)
+    timezone = models.CharField(max_length=40)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="Supervising mission (the embassy of a consulate-general).",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(parent=models.F("id")), name="mission_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_en}"
+
+
+class Jurisdiction(models.Model):
+    """One (country, admin-1) of a mission's district; an empty admin-1 is the whole country."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="jurisdictions")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="jurisdictions")
+    admin1_code = models.CharField(max_length=20, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["country__iso2", "admin1_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "admin1_code"], name="jurisdiction_one_mission_per_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}/{self.admin1_code or '*'} → {self.mission_id}"
+
+
+class MembershipRole(models.TextChoices):
+    STAFF = "staff", "Staff"
+    CONSUL = "consul", "Consul (case officer)"
+    CHIEF = "chief", "Head of mission"
+
+
+class Membership(models.Model):
+    """A user working at a mission, with a role there."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=MembershipRole.choices, default=MembershipRole.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "mission"], name="membership_unique_user_mission"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.mission_id} ({self.role})"

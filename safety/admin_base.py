@@ -1,0 +1,26 @@
+"""Admin base classes shared by the apps: offline map widgets, read-only append-only tables."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.gis.admin import GISModelAdmin
+from django.http import HttpRequest
+
+from safety.widgets import OfflineMapWidget
+
+
+class OfflineGISAdmin(GISModelAdmin):
+    gis_widget = OfflineMapWidget
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Rows may be read, never changed or deleted."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

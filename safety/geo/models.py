@@ -1,0 +1,82 @@
+"""Countries (Natural Earth polygons), their subdivided pieces, and the GeoNames gazetteer."""
+
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country or territory. `boundary` is null where Natural Earth has none."""
+
+    iso2 = models.CharField(max_length=2, unique=True)
+    iso3 = models.CharField(max_length=3, blank=True)
+    name_en = models.CharField(max_length=100)
+    name_ko = models.CharField(max_length=100, blank=True)
+    continent = models.CharField(max_length=2, blank=True)
+    population = models.BigIntegerField(null=True, blank=True)
+    boundary = models.MultiPolygonField(srid=4326, null=True, blank=True)
+    boundary_source = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["iso2"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(iso2__regex=r"^[A-Z]{2}$"), name="country_iso2_upper"),
+            models.CheckConstraint(
+                condition=models.Q(iso3="") | models.Q(iso3__regex=r"^[A-Z]{3}$"),
+                name="country_iso3_upper",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iso2} {self.name_en}"
+
+
+class CountryPiece(models.Model):
+    """A piece of a country boundary cut by ST_Subdivide, for fast point lookups (GiST)."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="pieces")
+    geom = models.PolygonField(srid=4326, spatial_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["country"])]
+
+
+class Place(models.Model):
+    """A populated place of the GeoNames gazetteer (cities500)."""
+
+    geonameid = models.BigIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    ascii_name = models.CharField(max_length=200, blank=True)
+    alternate_names = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    country_code = models.CharField(max_length=2, db_index=True)
+    admin1_code = models.CharField(max_length=20, blank=True)
+    population = models.BigIntegerField(default=0)
+    timezone = models.CharField(max_length=40, blank=True)
+    location = models.PointField(srid=4326, spatial_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["country_code", "admin1_code"]),
+            GinIndex(fields=["alternate_names"], name="place_altnames_gin"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(population__gte=0), name="place_population_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country_code})"
+
+
+class ReferenceDataset(models.Model):
+    """What was loaded from which source, at which version, with which checksum."""
+
+    name = models.CharField(max_length=50, unique=True)
+    source = models.CharField(max_length=300)
+    version = models.CharField(max_length=100)
+    checksum = models.CharField(max_length=64)
+    rows = models.IntegerField(default=0)
+    loaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"

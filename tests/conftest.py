@@ -1,0 +1,82 @@
+"""Test fixtures shared by the suite: the test database holds the real reference data."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from rest_framework.test import APIClient
+
+from missions.loaders import missions_load
+from missions.models import Membership, Mission
+from safety.geo.loaders import countries_load, places_load
+from safety.roles import Role, role_groups_ensure, user_role_grant
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Load places, countries and missions into the test database once (kept with --reuse-db)."""
+    with django_db_blocker.unblock():
+        places_load()
+        countries_load()
+        missions_load()
+        role_groups_ensure()
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., AbstractUser]:  # type: ignore[no-untyped-def]
+    def make(role: Role, mission_code: str | None = None, **kwargs: object) -> AbstractUser:
+        user = UserFactory(**kwargs)
+        user_role_grant(user=user, role=role)
+        if mission_code:
+            Membership.objects.create(user=user, mission=Mission.objects.get(code=mission_code))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def operator(make_user):  # type: ignore[no-untyped-def]
+    return make_user(Role.OPERATOR)
+
+
+@pytest.fixture
+def duty_officer(make_user):  # type: ignore[no-untyped-def]
+    return make_user(Role.DUTY_OFFICER)
+
+
+@pytest.fixture
+def presenter(make_user):  # type: ignore[no-untyped-def]
+    return make_user(Role.PRESENTER)
+
+
+@pytest.fixture
+def admin_user(make_user):  # type: ignore[no-untyped-def]
+    return make_user(Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def bangkok_staff(make_user):  # type: ignore[no-untyped-def]
+    return make_user(Role.MISSION_STAFF, "emb-th-bangkok")
+
+
+@pytest.fixture
+def tokyo_staff(make_user):  # type: ignore[no-untyped-def]
+    return make_user(Role.MISSION_STAFF, "emb-jp-tokyo")
+
+
+@pytest.fixture
+def api() -> Callable[[AbstractUser | None], APIClient]:
+    def client_for(user: AbstractUser | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def when() -> datetime:
+    return datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
