@@ -71,6 +71,7 @@ if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'
   createdb "$DB_NAME"
 fi
 
+mkdir -p var/static
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-safety.settings.local}
 log "migrating"
 .venv/bin/python manage.py migrate --noinput -v 0
