@@ -6,6 +6,8 @@ from safety.settings.base import *  # noqa: F403
 from safety.settings.base import env, env_bool
 
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+# Personal-data keys: required, no default (safety.checks refuses keys that are not Fernet keys).
+OSC_DATA_KEYS = [key.strip() for key in os.environ["OSC_DATA_KEYS"].split(",") if key.strip()]
 DEBUG = False
 ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
 
