@@ -67,7 +67,8 @@ class EncryptedTextField(_EncryptedMixin, models.TextField):
     def formfield(self, **kwargs: Any) -> Any:
         from django import forms
 
-        return forms.CharField(max_length=self.max_length, required=not self.blank, label=self.verbose_name, **kwargs)
+        # A one-line input (TextField would give a textarea): these are short values.
+        return models.Field.formfield(self, **{"form_class": forms.CharField, "max_length": self.max_length, **kwargs})
 
     def to_python(self, value: Any) -> str:
         if value is None:

@@ -16,12 +16,12 @@ from safety.models import AuditAction
 def _moment(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
+    day = parse_date(value) if len(value) == 10 else None
+    if day is not None:  # a bare date is midnight UTC
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
     parsed = parse_datetime(value)
     if parsed is None:
-        day = parse_date(value)
-        if day is None:
-            raise CommandError(f"{option}: give a date (2026-11-01) or an ISO date-time with offset")
-        parsed = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        raise CommandError(f"{option}: give a date (2026-11-01) or an ISO date-time with offset")
     if parsed.tzinfo is None:
         raise CommandError(f"{option}: give the time zone offset (e.g. 2026-11-01T09:00:00+09:00)")
     return parsed
