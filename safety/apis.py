@@ -55,7 +55,7 @@ class TokenObtainApi(APIView):
     throttle_scope = "login"
     audit_writes = False  # token_issue and the lockout backend audit this endpoint themselves
 
-    class InputSerializer(serializers.Serializer):
+    class TokenObtainInputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
         scope = serializers.ChoiceField(choices=TokenScope.choices, required=False, default=TokenScope.READ)
@@ -67,12 +67,12 @@ class TokenObtainApi(APIView):
                 raise serializers.ValidationError(f"at most {settings.OSC_TOKEN_MAX_DAYS} days")
             return value
 
-    class OutputSerializer(TokenOutputSerializer):
+    class TokenIssuedOutputSerializer(TokenOutputSerializer):
         token = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer})
+    @extend_schema(request=TokenObtainInputSerializer, responses={200: TokenIssuedOutputSerializer})
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.TokenObtainInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         user = authenticate(request, username=values["username"], password=values["password"])
@@ -117,14 +117,14 @@ class MeApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class OutputSerializer(serializers.Serializer):
+    class MeOutputSerializer(serializers.Serializer):
         username = serializers.CharField()
         roles = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(responses={200: OutputSerializer})
+    @extend_schema(responses={200: MeOutputSerializer})
     def get(self, request: Request) -> Response:
         body = {
             "username": request.user.get_username(),
             "roles": sorted(r.value for r in roles_of(request.user)),
         }
-        return Response(self.OutputSerializer(body).data)
+        return Response(self.MeOutputSerializer(body).data)

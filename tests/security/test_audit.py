@@ -69,11 +69,19 @@ def test_client_address_behind_trusted_proxies(api, operator, settings):
 def test_admin_views_per_case_and_per_user(client, admin_user, operator, bangkok_staff):
     case = log_incident(reported_by=operator, lat=12.93, lon=100.88)
     other = log_incident(reported_by=operator, lat=12.93, lon=100.88)
-    audit_record(actor=operator, action=AuditAction.READ_PERSONAL_DATA, object_type="incident", object_ref=case.reference)
-    audit_record(actor=bangkok_staff, action=AuditAction.REVEAL, object_type="person", object_ref="person:1",
-                 case_ref=case.reference)
-    audit_record(actor=bangkok_staff, action=AuditAction.READ_PERSONAL_DATA, object_type="incident",
-                 object_ref=other.reference)
+    audit_record(
+        actor=operator, action=AuditAction.READ_PERSONAL_DATA, object_type="incident", object_ref=case.reference
+    )
+    audit_record(
+        actor=bangkok_staff,
+        action=AuditAction.REVEAL,
+        object_type="person",
+        object_ref="person:1",
+        case_ref=case.reference,
+    )
+    audit_record(
+        actor=bangkok_staff, action=AuditAction.READ_PERSONAL_DATA, object_type="incident", object_ref=other.reference
+    )
     client.force_login(bangkok_staff)
     assert client.get(f"/admin/safety/auditentry/case/{case.reference}/").status_code == 302  # to the login
     assert client.get("/admin/safety/auditentry/").status_code == 302
@@ -96,22 +104,43 @@ def test_admin_views_per_case_and_per_user(client, admin_user, operator, bangkok
 @pytest.mark.django_db
 def test_export_filters_writes_csv_and_jsonl_and_is_itself_audited(tmp_path, operator, bangkok_staff):
     case = log_incident(reported_by=operator, lat=12.93, lon=100.88)
-    audit_record(actor=operator, action=AuditAction.READ_PERSONAL_DATA, object_type="incident", object_ref=case.reference)
-    audit_record(actor=bangkok_staff, action=AuditAction.REVEAL, object_type="person", object_ref="person:1",
-                 case_ref=case.reference)
-    audit_record(actor=bangkok_staff, action=AuditAction.LOGIN_FAILED, object_type="login",
-                 object_ref="=HYPERLINK(\"http://x\")")
+    audit_record(
+        actor=operator, action=AuditAction.READ_PERSONAL_DATA, object_type="incident", object_ref=case.reference
+    )
+    audit_record(
+        actor=bangkok_staff,
+        action=AuditAction.REVEAL,
+        object_type="person",
+        object_ref="person:1",
+        case_ref=case.reference,
+    )
+    audit_record(
+        actor=bangkok_staff, action=AuditAction.LOGIN_FAILED, object_type="login", object_ref='=HYPERLINK("http://x")'
+    )
     out = tmp_path / "audit.jsonl"
     call_command("export_audit", "--case", case.reference, "--format", "jsonl", "--output", str(out))
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [(r["actor"], r["action"]) for r in rows] == [(operator.username, "read_personal_data"),
-                                                         (bangkok_staff.username, "reveal")]
+    assert [(r["actor"], r["action"]) for r in rows] == [
+        (operator.username, "read_personal_data"),
+        (bangkok_staff.username, "reveal"),
+    ]
     csv_out = tmp_path / "audit.csv"
-    call_command("export_audit", "--user", bangkok_staff.username, "--from", "2000-01-01", "--to", "2100-01-01",
-                 "--format", "csv", "--output", str(csv_out))
+    call_command(
+        "export_audit",
+        "--user",
+        bangkok_staff.username,
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-01-01",
+        "--format",
+        "csv",
+        "--output",
+        str(csv_out),
+    )
     lines = csv_out.read_text().splitlines()
     assert lines[0].startswith("id,at,actor,action") and len(lines) == 3
-    assert ',"\'=HYPERLINK' in csv_out.read_text()  # a cell that would start a formula is quoted, not dropped
+    assert ",\"'=HYPERLINK" in csv_out.read_text()  # a cell that would start a formula is quoted, not dropped
     assert all(",=" not in line for line in lines[1:])
     call_command("export_audit", "--from", "2100-01-01", "--output", str(tmp_path / "none.jsonl"))
     assert (tmp_path / "none.jsonl").read_text() == ""

@@ -106,7 +106,9 @@ def test_login_throttle_on_the_token_endpoint(api, make_user):
     assert throttled.status_code == 429 and throttled.json()["code"] == "throttled"
     # A forged X-Forwarded-For does not buy new attempts (no trusted proxy configured).
     forged = api(None).post(
-        "/api/auth/token/", {"username": "choi", "password": GOOD_PASSWORD}, format="json",
+        "/api/auth/token/",
+        {"username": "choi", "password": GOOD_PASSWORD},
+        format="json",
         HTTP_X_FORWARDED_FOR="203.0.113.77",
     )
     assert forged.status_code == 429

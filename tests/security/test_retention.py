@@ -22,8 +22,13 @@ def closed_case(operator, *, days_ago: int):  # type: ignore[no-untyped-def]
         lon=100.88,
         description="Kim was taken to Bangkok Hospital, room 12",
         persons=[
-            PersonInput(name="김민수", date_of_birth=date(1988, 7, 14), passport_number="M12345678",
-                        contact="+821012345678", status="injured"),
+            PersonInput(
+                name="김민수",
+                date_of_birth=date(1988, 7, 14),
+                passport_number="M12345678",
+                contact="+821012345678",
+                status="injured",
+            ),
             PersonInput(name="이서연", status="safe"),
         ],
         callers=[CallerInput(name="김영희", phone="+821098765432", relation="mother")],
@@ -37,8 +42,9 @@ def closed_case(operator, *, days_ago: int):  # type: ignore[no-untyped-def]
 def test_task_erases_personal_data_of_expired_cases_only_and_keeps_aggregates(operator):
     expired = closed_case(operator, days_ago=settings.OSC_RETENTION_DAYS + 1)
     recent = closed_case(operator, days_ago=settings.OSC_RETENTION_DAYS - 1)
-    still_open = log_incident(reported_by=operator, lat=12.93, lon=100.88,
-                              persons=[PersonInput(name="박지훈", passport_number="K7654321")])
+    still_open = log_incident(
+        reported_by=operator, lat=12.93, lon=100.88, persons=[PersonInput(name="박지훈", passport_number="K7654321")]
+    )
     Incident.objects.filter(pk=still_open.pk).update(created_at=timezone.now() - timedelta(days=9999))
 
     result = erase_expired_personal_data.apply().get()
@@ -51,11 +57,18 @@ def test_task_erases_personal_data_of_expired_cases_only_and_keeps_aggregates(op
     assert (caller.name, caller.phone, caller.relation) == ("", "", "")
     expired.refresh_from_db()
     assert expired.description == "" and expired.personal_data_erased_at is not None
-    assert (expired.summary, expired.category, expired.severity, expired.status) == ("Bag snatched", "crime", 2, "closed")
+    assert (expired.summary, expired.category, expired.severity, expired.status) == (
+        "Bag snatched",
+        "crime",
+        2,
+        "closed",
+    )
     assert expired.responsible_mission.code == "emb-th-bangkok" and expired.location is not None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT passport_number, contact, date_of_birth FROM incidents_affectedperson WHERE incident_id=%s",
-                       [expired.pk])
+        cursor.execute(
+            "SELECT passport_number, contact, date_of_birth FROM incidents_affectedperson WHERE incident_id=%s",
+            [expired.pk],
+        )
         assert cursor.fetchall() == [("", "", None), ("", "", None)]  # not even ciphertext is left
 
     assert AffectedPerson.objects.get(incident=recent, name="김민수").passport_number == "M12345678"
