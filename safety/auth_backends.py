@@ -23,7 +23,7 @@ class LockoutModelBackend(ModelBackend):
     (`osc_login_locked`) so the caller can say why.
     """
 
-    def authenticate(
+    def authenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None,
         username: str | None = None,

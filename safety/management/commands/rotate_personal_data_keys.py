@@ -15,9 +15,9 @@ def encrypted_columns() -> list[tuple[str, str, list[str]]]:
     """(table, primary-key column, encrypted columns) of every model with encrypted fields."""
     found = []
     for model in apps.get_models():
-        columns = [f.column for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
-        if columns:
-            found.append((model._meta.db_table, model._meta.pk.column, columns))
+        columns = [str(f.column) for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+        if columns and model._meta.pk is not None:
+            found.append((model._meta.db_table, str(model._meta.pk.column), columns))
     return found
 
 
