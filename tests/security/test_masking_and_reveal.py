@@ -113,3 +113,13 @@ def test_reveal_refused_alike_for_missing_and_forbidden(api, operator, tokyo_sta
     assert api(None).post(url).status_code in (401, 403)
     assert not AuditEntry.objects.filter(action="reveal").exists()
     assert "M12345678" not in hidden.content.decode() + wrong.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_case_page_shows_no_encrypted_personal_data(client, admin_user, case):
+    client.force_login(admin_user)
+    page = client.get(f"/admin/incidents/incident/{case.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "김민수" in text  # the page does show the case's persons
+    assert "M12345678" not in text and "+821012345678" not in text and "1988-07-14" not in text
