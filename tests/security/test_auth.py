@@ -220,3 +220,21 @@ def test_token_expiry_bounds_are_enforced(api, make_user):
 def test_drf_plain_authtoken_is_gone():
     assert "rest_framework.authtoken" not in settings.INSTALLED_APPS
     assert "authtoken_token" not in connection.introspection.table_names()
+
+
+@pytest.mark.django_db
+def test_accounts_login_form_says_locked(rf, make_user):
+    from django.urls import resolve
+
+    from safety.auth_forms import LockoutAuthenticationForm
+
+    view = resolve("/accounts/login/").func
+    assert view.view_initkwargs["authentication_form"] is LockoutAuthenticationForm
+    make_user(Role.OPERATOR, username="kang")
+    messages = []
+    for password in ["wrong"] * settings.OSC_LOGIN_MAX_FAILURES + [GOOD_PASSWORD]:
+        request = rf.post("/accounts/login/")
+        form = LockoutAuthenticationForm(request, data={"username": "kang", "password": password})
+        assert not form.is_valid()
+        messages.append(form.errors.as_data()["__all__"][0].code)
+    assert messages == ["invalid_login"] * (settings.OSC_LOGIN_MAX_FAILURES - 1) + ["login_locked"] * 2
