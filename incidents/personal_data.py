@@ -10,7 +10,7 @@ from incidents.selectors import incident_get_for
 from incidents.services import timeline_append
 from safety.audit import audit_record
 from safety.models import AuditAction
-from safety.roles import may_read_personal_data
+from safety.roles import UserLike, may_read_personal_data
 
 PERSON_REVEALED_FIELDS = ["date_of_birth", "passport_number", "contact"]
 CALLER_REVEALED_FIELDS = ["phone"]
@@ -18,7 +18,7 @@ CALLER_REVEALED_FIELDS = ["phone"]
 
 @transaction.atomic
 def person_reveal(
-    *, user: AbstractBaseUser, reference: str, person_id: int, request: HttpRequest | None = None
+    *, user: UserLike, reference: str, person_id: int, request: HttpRequest | None = None
 ) -> AffectedPerson:
     """The person in clear, if the user may see the case; audited (reveal) and on the timeline.
 
@@ -40,7 +40,7 @@ def person_reveal(
     timeline_append(
         incident=incident,
         kind=EventKind.PERSONAL_DATA_READ,
-        actor=user,
+        actor=user if isinstance(user, AbstractBaseUser) else None,
         message=f"personal data of person #{person.pk} revealed",
         data={"person": person.pk, "fields": PERSON_REVEALED_FIELDS},
     )
@@ -48,9 +48,7 @@ def person_reveal(
 
 
 @transaction.atomic
-def caller_reveal(
-    *, user: AbstractBaseUser, reference: str, caller_id: int, request: HttpRequest | None = None
-) -> Caller:
+def caller_reveal(*, user: UserLike, reference: str, caller_id: int, request: HttpRequest | None = None) -> Caller:
     """The caller in clear; audited and on the timeline, like person_reveal."""
     incident = incident_get_for(user=user, reference=reference)
     caller = Caller.objects.filter(incident=incident, pk=caller_id).first()
@@ -68,7 +66,7 @@ def caller_reveal(
     timeline_append(
         incident=incident,
         kind=EventKind.PERSONAL_DATA_READ,
-        actor=user,
+        actor=user if isinstance(user, AbstractBaseUser) else None,
         message=f"phone of caller #{caller.pk} revealed",
         data={"caller": caller.pk, "fields": CALLER_REVEALED_FIELDS},
     )

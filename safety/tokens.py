@@ -14,7 +14,7 @@ from django.utils import timezone
 from safety.audit import audit_record
 from safety.errors import ApplicationError, NotFound
 from safety.models import ApiToken, AuditAction, TokenScope
-from safety.roles import Role, has_role
+from safety.roles import Role, UserLike, has_role
 
 
 class TokenInvalid(ApplicationError):
@@ -81,13 +81,15 @@ def token_authenticate(*, key: str) -> ApiToken | None:
     return token
 
 
-def token_list_of(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+def token_list_of(*, user: UserLike) -> QuerySet[ApiToken]:
     """The user's own tokens, newest first (admins: every token)."""
     tokens = ApiToken.objects.select_related("user")
-    return tokens if has_role(user, Role.ADMIN) else tokens.filter(user=user)
+    if has_role(user, Role.ADMIN):
+        return tokens
+    return tokens.filter(user_id=user.pk) if user.is_authenticated else tokens.none()
 
 
-def token_get_for(*, user: AbstractBaseUser, public_id: str) -> ApiToken:
+def token_get_for(*, user: UserLike, public_id: str) -> ApiToken:
     """A token the user may manage (their own; admins: any); TokenNotFound alike otherwise."""
     token = token_list_of(user=user).filter(public_id=public_id).first()
     if token is None:
@@ -96,7 +98,7 @@ def token_get_for(*, user: AbstractBaseUser, public_id: str) -> ApiToken:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: AbstractBaseUser, request: HttpRequest | None = None) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: UserLike, request: HttpRequest | None = None) -> ApiToken:
     """Revoke a token (idempotent: revoking a revoked token changes nothing and audits nothing)."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
