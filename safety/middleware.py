@@ -103,9 +103,10 @@ class ApiWriteAuditMiddleware:
     """Write an audit entry for every signed-in write request to the API: who, when, what, from where.
 
     "What" is the method, path, view, answer status, touched field names and the case reference
-    (from the URL, or the `reference` of a created case). Views that audit their writes
-    themselves (reveals, token issue) set `audit_writes = False`. Anonymous requests are not
-    recorded here: the API refuses them, and failed logins are audited by safety.auth_backends.
+    (from the URL, or the `reference` of a created case). Refused attempts (4xx) are recorded too.
+    Views that audit their successful writes themselves (reveals, token issue) set
+    `audit_writes = False`. Anonymous requests are not recorded here: the API refuses them, and
+    failed logins are audited by safety.auth_backends.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -115,9 +116,8 @@ class ApiWriteAuditMiddleware:
         if request.method in SAFE_METHODS or not request.path.startswith("/api/"):
             return
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
-        if view_class is not None and not getattr(view_class, "audit_writes", True):
-            return
         request._osc_audit = {  # type: ignore[attr-defined]
+            "self_audited": view_class is not None and not getattr(view_class, "audit_writes", True),
             "view": getattr(view_class, "__name__", getattr(view_func, "__name__", "?")),
             "case_ref": str(view_kwargs.get("reference", ""))[:20],
             "fields": _body_fields(request),
@@ -128,6 +128,8 @@ class ApiWriteAuditMiddleware:
         pending: dict[str, Any] | None = getattr(request, "_osc_audit", None)
         user = getattr(request, "user", None)
         if pending is None or user is None or not user.is_authenticated:
+            return response
+        if pending["self_audited"] and response.status_code < 400:
             return response
         case_ref = pending["case_ref"]
         data = getattr(response, "data", None)

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from incidents.models import Incident
 from incidents.services import CallerInput, PersonInput
+from safety.models import AuditEntry
 from safety.roles import Role
 from safety.tokens import token_issue
 from tests.factories import log_incident
@@ -40,6 +41,7 @@ class Endpoint:
     expected: dict[str, int]
     body: Callable[[World], Any] = field(default=lambda w: None)
     missing_path: Callable[[World], str] | None = None  # the same endpoint on an object that does not exist
+    audited: bool = True  # a signed-in write leaves an audit entry by its user (refused ones too)
 
     def status_for(self, role: str) -> int:
         return self.expected[role]
@@ -87,6 +89,7 @@ ENDPOINTS = [
         lambda w: "/api/auth/token/",
         {role: 400 for role in ROLES},
         body=lambda w: {"username": "nobody", "password": "wrong"},
+        audited=False,  # anonymous by design: audited as a failed login, without an actor
     ),
     Endpoint("token-list", "get", lambda w: "/api/auth/tokens/", signed_in()),
     Endpoint(
@@ -219,6 +222,9 @@ def test_access(world: World, endpoint: Endpoint, role: str):
             call(endpoint.missing_path(world), body, format="json") if body else call(endpoint.missing_path(world))
         )
         assert (missing.status_code, missing.json()) == (response.status_code, response.json())
+    user = world.users[role]
+    if endpoint.method != "get" and endpoint.audited and user is not None:
+        assert AuditEntry.objects.filter(actor=user).exists(), (endpoint.name, role, "write not audited")
     if endpoint.name == "incident-list" and expected == 200:
         refs = {row["reference"] for row in response.json()["results"]}
         assert (world.incident.reference in refs) == (role != "mission_staff_other")

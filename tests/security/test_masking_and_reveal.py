@@ -112,6 +112,13 @@ def test_reveal_refused_alike_for_missing_and_forbidden(api, operator, tokyo_sta
     assert wrong.status_code == 404 and wrong.json()["code"] == "person_not_found"
     assert api(None).post(url).status_code in (401, 403)
     assert not AuditEntry.objects.filter(action="reveal").exists()
+    # The refused attempts are in the audit log, as writes with their 404.
+    attempts = AuditEntry.objects.filter(action="write", detail__view="PersonRevealApi")
+    assert {(e.actor_id, e.detail["status"]) for e in attempts} == {
+        (tokyo_staff.pk, 404),
+        (presenter.pk, 404),
+        (operator.pk, 404),
+    }
     assert "M12345678" not in hidden.content.decode() + wrong.content.decode()
 
 
