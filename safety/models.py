@@ -13,6 +13,7 @@ class AuditAction(models.TextChoices):
     WRITE = "write", "Write"
     LOGIN_FAILED = "login_failed", "Failed login"
     LOGIN_LOCKED = "login_locked", "Login refused (locked out)"
+    LOGIN_UNLOCKED = "login_unlocked", "Login lock lifted"
     TOKEN_ISSUED = "token_issued", "API token issued"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     ERASE = "erase", "Personal data erased (retention)"

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditentry',
             name='action',
-            field=models.CharField(choices=[('read_personal_data', 'Read personal data'), ('reveal', 'Reveal personal data'), ('export', 'Export'), ('write', 'Write'), ('login_failed', 'Failed login'), ('login_locked', 'Login refused (locked out)'), ('token_issued', 'API token issued'), ('token_revoked', 'API token revoked'), ('erase', 'Personal data erased (retention)'), ('key_rotation', 'Personal-data keys rotated')], max_length=30),
+            field=models.CharField(choices=[('read_personal_data', 'Read personal data'), ('reveal', 'Reveal personal data'), ('export', 'Export'), ('write', 'Write'), ('login_failed', 'Failed login'), ('login_locked', 'Login refused (locked out)'), ('login_unlocked', 'Login lock lifted'), ('token_issued', 'API token issued'), ('token_revoked', 'API token revoked'), ('erase', 'Personal data erased (retention)'), ('key_rotation', 'Personal-data keys rotated')], max_length=30),
         ),
         migrations.CreateModel(
             name='ApiToken',

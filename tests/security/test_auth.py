@@ -68,6 +68,12 @@ def test_token_endpoint_locks_out_after_repeated_failures(api, make_user):
     # Another user from the same address is not affected (the address limit is much higher).
     make_user(Role.OPERATOR, username="lee")
     assert obtain(api, "lee", GOOD_PASSWORD).status_code == 200
+    # An administrator lifts the lock.
+    from django.core.management import call_command
+
+    call_command("unlock_login", "kim")
+    assert obtain(api, "kim", GOOD_PASSWORD).status_code == 200
+    assert AuditEntry.objects.get(action="login_unlocked").detail["was_locked"] is True
 
 
 @pytest.mark.django_db
