@@ -242,6 +242,8 @@ OSC_TOKEN_MAX_DAYS = int(env("OSC_TOKEN_MAX_DAYS", "365") or 365)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "login": env("OSC_THROTTLE_LOGIN", "10/min"),
     "intake": env("OSC_THROTTLE_INTAKE", "60/min"),
+    # Reveals of personal data per user: bounds what one stolen session or token can pull out.
+    "reveal": env("OSC_THROTTLE_REVEAL", "30/min"),
 }
 
 # Request size: Django's limits, also enforced on API bodies by safety.middleware.RequestSizeLimitMiddleware.

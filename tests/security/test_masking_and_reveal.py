@@ -130,3 +130,14 @@ def test_admin_case_page_shows_no_encrypted_personal_data(client, admin_user, ca
     text = page.content.decode()
     assert "김민수" in text  # the page does show the case's persons
     assert "M12345678" not in text and "+821012345678" not in text and "1988-07-14" not in text
+
+
+@pytest.mark.django_db
+def test_reveals_are_throttled_per_user(api, operator, duty_officer, case, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "reveal", "2/min")
+    url = f"/api/incidents/{case.reference}/persons/{case.persons.get().pk}/reveal/"
+    assert [api(operator).post(url).status_code for _ in range(3)] == [200, 200, 429]
+    assert AuditEntry.objects.filter(action="reveal").count() == 2
+    assert api(duty_officer).post(url).status_code == 200
