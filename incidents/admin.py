@@ -10,13 +10,19 @@ from safety.admin_base import AppendOnlyAdmin, OfflineGISAdmin
 
 
 class AffectedPersonInline(admin.TabularInline):
+    # Encrypted personal data is not shown here: it is read through the audited reveal action only.
     model = AffectedPerson
     extra = 0
+    exclude = ("date_of_birth", "passport_number", "contact")
 
 
 class CallerInline(admin.TabularInline):
     model = Caller
     extra = 0
+    exclude = ("phone",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a caller needs a phone, which this inline does not show
 
 
 class TimelineInline(admin.TabularInline):

@@ -1,4 +1,4 @@
-"""Case API: log, list (JSON or GeoJSON), read, change, timeline."""
+"""Case API: log, list (JSON or GeoJSON), read (personal data masked), reveal, change, timeline."""
 
 from datetime import date
 from typing import Any
@@ -10,6 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from incidents.models import (
@@ -23,6 +24,7 @@ from incidents.models import (
     Severity,
     Status,
 )
+from incidents.personal_data import caller_reveal, person_reveal
 from incidents.selectors import (
     IncidentFilter,
     incident_filter,
@@ -41,7 +43,9 @@ from safety.fields import (
     PhoneField,
     UTCDateTimeField,
 )
+from safety.masking import MaskedCharField, MaskedDateField, mask_passport, mask_phone
 from safety.models import AuditAction
+from safety.throttling import ScopedWriteRateThrottle
 
 PASSPORT_REGEX = r"^[A-Z0-9]{5,20}$"
 
@@ -115,6 +119,25 @@ class IncidentOutputSerializer(serializers.Serializer):
 
 
 class PersonOutputSerializer(serializers.Serializer):
+    """A person with date of birth, passport and phone masked (clear only through the reveal action)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    date_of_birth = MaskedDateField()
+    nationality = serializers.CharField()
+    passport_number = MaskedCharField(mask=mask_passport)
+    contact = MaskedCharField(mask=mask_phone)
+    status = serializers.CharField()
+
+
+class CallerOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = MaskedCharField(mask=mask_phone)
+    relation = serializers.CharField()
+
+
+class PersonRevealOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     date_of_birth = serializers.DateField(allow_null=True)
@@ -124,7 +147,7 @@ class PersonOutputSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-class CallerOutputSerializer(serializers.Serializer):
+class CallerRevealOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     phone = serializers.CharField()
@@ -160,6 +183,8 @@ class IncidentListCreateApi(APIView):
     """GET: cases visible to the user, open first, filtered and paginated (`?format=geojson`). POST: log a case."""
 
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
+    throttle_classes = [ScopedWriteRateThrottle]
+    throttle_scope = "intake"
 
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=Status.choices, required=False)
@@ -324,3 +349,29 @@ class IncidentTimelineApi(APIView):
     def get(self, request: Request, reference: str) -> Response:
         incident = incident_get_for(user=request.user, reference=reference)
         return Response(TimelineEventOutputSerializer(timeline_of(incident=incident), many=True).data)
+
+
+class PersonRevealApi(APIView):
+    """Reveal one person's date of birth, passport number and phone in clear (audited, on the timeline)."""
+
+    audit_writes = False  # person_reveal writes its own audit entry
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "reveal"
+
+    @extend_schema(request=None, responses={200: PersonRevealOutputSerializer})
+    def post(self, request: Request, reference: str, person_id: int) -> Response:
+        person = person_reveal(user=request.user, reference=reference, person_id=person_id, request=request)
+        return Response(PersonRevealOutputSerializer(person).data)
+
+
+class CallerRevealApi(APIView):
+    """Reveal one caller's phone number in clear (audited, on the timeline)."""
+
+    audit_writes = False  # caller_reveal writes its own audit entry
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "reveal"
+
+    @extend_schema(request=None, responses={200: CallerRevealOutputSerializer})
+    def post(self, request: Request, reference: str, caller_id: int) -> Response:
+        caller = caller_reveal(user=request.user, reference=reference, caller_id=caller_id, request=request)
+        return Response(CallerRevealOutputSerializer(caller).data)

@@ -16,3 +16,9 @@ class CaseAccessDenied(ApplicationError):
 
     code = "case_access_denied"
     status_code = 403
+
+
+class PersonNotFound(NotFound):
+    """The person or caller is not on that case (or the case is not visible); both look the same."""
+
+    code = "person_not_found"

@@ -2,15 +2,22 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Mission
 from safety.geo.models import Country
+from safety.model_fields import EncryptedDateField, EncryptedTextField
 
 REFERENCE_REGEX = r"^OSC-[0-9]{4}-[0-9]{6,}$"
 SUMMARY_MAX = 200
 DESCRIPTION_MAX = 10_000
 LOCATION_TEXT_MAX = 300
+PASSPORT_REGEX = r"^[A-Z0-9]{5,20}$"
+E164_REGEX = r"^\+[1-9][0-9]{6,14}$"
+# Encrypted columns cannot carry CHECK constraints; the model validates the plain values instead.
+passport_format = RegexValidator(PASSPORT_REGEX, "5-20 capital letters and digits")
+phone_e164 = RegexValidator(E164_REGEX, "a phone number in E.164 form (+821012345678)")
 
 
 class Category(models.TextChoices):
@@ -75,6 +82,9 @@ class Incident(models.Model):
     acknowledged_at = models.DateTimeField(
         null=True, blank=True, help_text="When the responsible mission first acknowledged the alert of this case."
     )
+    personal_data_erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention task last erased this case's personal data."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -121,10 +131,14 @@ class AffectedPerson(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="persons")
     name = models.CharField(max_length=200)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = EncryptedDateField(null=True, blank=True, help_text="Encrypted at rest.")
     nationality = models.CharField(max_length=2, default="KR")
-    passport_number = models.CharField(max_length=20, blank=True)
-    contact = models.CharField(max_length=40, blank=True, help_text="Phone number, E.164")
+    passport_number = EncryptedTextField(
+        max_length=20, blank=True, validators=[passport_format], help_text="Encrypted at rest."
+    )
+    contact = EncryptedTextField(
+        max_length=40, blank=True, validators=[phone_e164], help_text="Phone number, E.164; encrypted at rest."
+    )
     status = models.CharField(max_length=20, choices=PersonStatus.choices, default=PersonStatus.UNKNOWN)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -147,15 +161,12 @@ class Caller(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="callers")
     name = models.CharField(max_length=200)
-    phone = models.CharField(max_length=40, help_text="E.164")
+    phone = EncryptedTextField(max_length=40, validators=[phone_e164], help_text="E.164; encrypted at rest.")
     relation = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(phone__regex=r"^\+[1-9][0-9]{6,14}$"), name="caller_phone_e164"),
-        ]
 
     def __str__(self) -> str:
         return f"caller #{self.pk} of {self.incident_id}"
@@ -176,6 +187,7 @@ class EventKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     ESCALATED = "escalated", _("Escalated")
     PERSONAL_DATA_READ = "personal_data_read", _("Personal data read")
+    PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased (retention)")
 
 
 class TimelineEvent(models.Model):

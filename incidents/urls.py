@@ -12,4 +12,14 @@ urlpatterns = [
         apis.IncidentTimelineApi.as_view(),
         name="incident-timeline",
     ),
+    path(
+        "incidents/<str:reference>/persons/<int:person_id>/reveal/",
+        apis.PersonRevealApi.as_view(),
+        name="incident-person-reveal",
+    ),
+    path(
+        "incidents/<str:reference>/callers/<int:caller_id>/reveal/",
+        apis.CallerRevealApi.as_view(),
+        name="incident-caller-reveal",
+    ),
 ]

@@ -1,4 +1,4 @@
-"""Kernel API routes (authentication tokens)."""
+"""Kernel API routes (authentication tokens, the current user)."""
 
 from django.urls import path
 
@@ -6,5 +6,7 @@ from safety import apis
 
 urlpatterns = [
     path("auth/token/", apis.TokenObtainApi.as_view(), name="auth-token"),
+    path("auth/tokens/", apis.TokenListApi.as_view(), name="auth-token-list"),
+    path("auth/tokens/<uuid:public_id>/revoke/", apis.TokenRevokeApi.as_view(), name="auth-token-revoke"),
     path("me/", apis.MeApi.as_view(), name="me"),
 ]

@@ -1,4 +1,6 @@
-"""Kernel models: the append-only audit log."""
+"""Kernel models: the append-only audit log, API tokens for integrations."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +12,12 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Export"
     WRITE = "write", "Write"
     LOGIN_FAILED = "login_failed", "Failed login"
+    LOGIN_LOCKED = "login_locked", "Login refused (locked out)"
+    LOGIN_UNLOCKED = "login_unlocked", "Login lock lifted"
+    TOKEN_ISSUED = "token_issued", "API token issued"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
+    ERASE = "erase", "Personal data erased (retention)"
+    KEY_ROTATION = "key_rotation", "Personal-data keys rotated"
 
 
 class AuditEntry(models.Model):
@@ -22,6 +30,9 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=30, choices=AuditAction.choices)
     object_type = models.CharField(max_length=50)
     object_ref = models.CharField(max_length=64, db_index=True)
+    case_ref = models.CharField(
+        max_length=20, blank=True, db_index=True, help_text="Reference of the case the entry concerns, if any."
+    )
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
@@ -32,3 +43,34 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type} {self.object_ref}"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read (GET only)"
+    WRITE = "write", "Read and write"
+
+
+class ApiToken(models.Model):
+    """A bearer token of an integration. Only the SHA-256 of the key is stored; the key is shown once."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True, help_text="What the integration is.")
+    key_prefix = models.CharField(max_length=8, help_text="First characters of the key, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(scope__in=TokenScope.values), name="apitoken_scope_valid"),
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")), name="apitoken_expires"),
+            models.CheckConstraint(condition=models.Q(key_hash__regex=r"^[0-9a-f]{64}$"), name="apitoken_hash_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_prefix}… ({self.scope}) of {self.user_id}"

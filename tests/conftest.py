@@ -24,6 +24,19 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         role_groups_ensure()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    """Login-lockout counters and API throttles live in Redis, outside the rolled-back transaction:
+    drop this session's keys (its own KEY_PREFIX, see safety/settings/test.py) before each test."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    client = cache._cache.get_client()  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture
 def make_user(db) -> Callable[..., AbstractUser]:  # type: ignore[no-untyped-def]
     def make(role: Role, mission_code: str | None = None, **kwargs: object) -> AbstractUser:

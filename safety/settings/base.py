@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -64,6 +63,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "safety.middleware.RequestSizeLimitMiddleware",
+    "safety.middleware.SessionAbsoluteExpiryMiddleware",
+    "safety.middleware.SecurityHeadersMiddleware",
+    "safety.middleware.ApiWriteAuditMiddleware",
 ]
 
 ROOT_URLCONF = "safety.urls"
@@ -102,6 +105,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "safety.auth_validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "safety.auth_validators.DistinctCharactersValidator", "OPTIONS": {"min_distinct": 6}},
 ]
 
 LANGUAGE_CODE = "ko"
@@ -120,8 +125,8 @@ LOGIN_URL = "/accounts/login/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "safety.auth_tokens.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -193,3 +198,74 @@ ALERT_ACK_WITHIN_MINUTES = {
     2: int(env("ALERT_ACK_WITHIN_MINUTES_SEV2", "120") or 120),
     1: int(env("ALERT_ACK_WITHIN_MINUTES_SEV1", "1440") or 1440),
 }
+
+# Security (issue 7): personal data at rest, retention, authentication, hostile input, headers.
+# Fernet keys (comma-separated): the first encrypts, all decrypt. See docs/operations.md for rotation.
+OSC_DATA_KEYS = env_list("OSC_DATA_KEYS", [])
+# Personal data of cases closed longer than this is erased by incidents.erase_expired_personal_data.
+OSC_RETENTION_DAYS = int(env("OSC_RETENTION_DAYS", "1825") or 1825)
+CELERY_BEAT_SCHEDULE["erase-expired-personal-data"] = {
+    "task": "incidents.erase_expired_personal_data",
+    "schedule": float(env("OSC_RETENTION_SWEEP_S", "3600") or 3600),
+}
+
+# Cache (login lockout counters, DRF throttles): Redis, in a db number of its own.
+CACHE_URL = env("CACHE_URL", "redis://127.0.0.1:6379/1")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "osc"),
+    }
+}
+
+AUTHENTICATION_BACKENDS = ["safety.auth_backends.LockoutModelBackend"]
+# Lockout: this many failed logins for one username (or many more from one address) within the
+# window lock that username (address) for the window; counted in the cache.
+OSC_LOGIN_MAX_FAILURES = int(env("OSC_LOGIN_MAX_FAILURES", "5") or 5)
+OSC_LOGIN_MAX_FAILURES_PER_ADDR = int(env("OSC_LOGIN_MAX_FAILURES_PER_ADDR", "50") or 50)
+OSC_LOGIN_LOCKOUT_S = int(env("OSC_LOGIN_LOCKOUT_S", "900") or 900)
+
+# Sessions: idle expiry (renewed on every request), an absolute maximum, and optionally end at browser close.
+SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_COOKIE_AGE_S", "28800") or 28800)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+OSC_SESSION_MAX_AGE_S = int(env("OSC_SESSION_MAX_AGE_S", "43200") or 43200)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# API tokens for integrations: scoped (read / write), expiring, revocable, stored hashed.
+OSC_TOKEN_DEFAULT_DAYS = int(env("OSC_TOKEN_DEFAULT_DAYS", "90") or 90)
+OSC_TOKEN_MAX_DAYS = int(env("OSC_TOKEN_MAX_DAYS", "365") or 365)
+
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "login": env("OSC_THROTTLE_LOGIN", "10/min"),
+    "intake": env("OSC_THROTTLE_INTAKE", "60/min"),
+    # Reveals of personal data per user: bounds what one stolen session or token can pull out.
+    "reveal": env("OSC_THROTTLE_REVEAL", "30/min"),
+}
+
+# Request size: Django's limits, also enforced on API bodies by safety.middleware.RequestSizeLimitMiddleware.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("OSC_MAX_REQUEST_BYTES", "2621440") or 2621440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# Client address for the audit log: with N trusted reverse proxies, the Nth address from the right
+# of X-Forwarded-For; 0 means REMOTE_ADDR (no proxy, or one that rewrites REMOTE_ADDR).
+OSC_TRUSTED_PROXY_COUNT = int(env("OSC_TRUSTED_PROXY_COUNT", "0") or 0)
+REST_FRAMEWORK["NUM_PROXIES"] = OSC_TRUSTED_PROXY_COUNT
+
+# Security headers.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+OSC_CONTENT_SECURITY_POLICY = env(
+    "OSC_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+)
+OSC_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"

@@ -36,9 +36,16 @@ def test_closed_at_only_when_closed(operator):
 
 @pytest.mark.django_db
 def test_caller_phone_must_be_e164(operator):
+    # The column holds ciphertext, so E.164 is checked by the model (and the service), not by a CHECK constraint.
+    from django.core.exceptions import ValidationError
+
+    from incidents.services import CallerInput, caller_add
+
     incident = log_incident(reported_by=operator, lat=12.93, lon=100.88)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Caller.objects.create(incident=incident, name="x", phone="010-1234")
+    with pytest.raises(ValidationError) as excinfo, transaction.atomic():
+        caller_add(incident=incident, actor=operator, caller=CallerInput(name="x", phone="010-1234"))
+    assert "phone" in excinfo.value.message_dict
+    assert not Caller.objects.filter(incident=incident).exists()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,73 @@
+"""Revealing the personal data of a case on an explicit request, written to the audit log and the timeline."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.http import HttpRequest
+
+from incidents.exceptions import PersonNotFound
+from incidents.models import AffectedPerson, Caller, EventKind
+from incidents.selectors import incident_get_for
+from incidents.services import timeline_append
+from safety.audit import audit_record
+from safety.models import AuditAction
+from safety.roles import UserLike, may_read_personal_data
+
+PERSON_REVEALED_FIELDS = ["date_of_birth", "passport_number", "contact"]
+CALLER_REVEALED_FIELDS = ["phone"]
+
+
+@transaction.atomic
+def person_reveal(
+    *, user: UserLike, reference: str, person_id: int, request: HttpRequest | None = None
+) -> AffectedPerson:
+    """The person in clear, if the user may see the case; audited (reveal) and on the timeline.
+
+    Raises IncidentNotFound / PersonNotFound alike for missing and forbidden.
+    """
+    incident = incident_get_for(user=user, reference=reference)
+    person = AffectedPerson.objects.filter(incident=incident, pk=person_id).first()
+    if person is None or not may_read_personal_data(user):
+        raise PersonNotFound("No such person on this case.")
+    audit_record(
+        actor=user,
+        action=AuditAction.REVEAL,
+        object_type="person",
+        object_ref=f"person:{person.pk}",
+        case_ref=incident.reference,
+        request=request,
+        detail={"fields": PERSON_REVEALED_FIELDS},
+    )
+    timeline_append(
+        incident=incident,
+        kind=EventKind.PERSONAL_DATA_READ,
+        actor=user if isinstance(user, AbstractBaseUser) else None,
+        message=f"personal data of person #{person.pk} revealed",
+        data={"person": person.pk, "fields": PERSON_REVEALED_FIELDS},
+    )
+    return person
+
+
+@transaction.atomic
+def caller_reveal(*, user: UserLike, reference: str, caller_id: int, request: HttpRequest | None = None) -> Caller:
+    """The caller in clear; audited and on the timeline, like person_reveal."""
+    incident = incident_get_for(user=user, reference=reference)
+    caller = Caller.objects.filter(incident=incident, pk=caller_id).first()
+    if caller is None or not may_read_personal_data(user):
+        raise PersonNotFound("No such caller on this case.")
+    audit_record(
+        actor=user,
+        action=AuditAction.REVEAL,
+        object_type="caller",
+        object_ref=f"caller:{caller.pk}",
+        case_ref=incident.reference,
+        request=request,
+        detail={"fields": CALLER_REVEALED_FIELDS},
+    )
+    timeline_append(
+        incident=incident,
+        kind=EventKind.PERSONAL_DATA_READ,
+        actor=user if isinstance(user, AbstractBaseUser) else None,
+        message=f"phone of caller #{caller.pk} revealed",
+        data={"caller": caller.pk, "fields": CALLER_REVEALED_FIELDS},
+    )
+    return caller
