@@ -25,6 +25,7 @@ from incidents.models import (
     Status,
     TimelineEvent,
 )
+from missions.models import Mission
 from missions.routing import RoutingDecision, route
 from safety.geo.models import Country
 
@@ -257,3 +258,79 @@ def caller_add(*, incident: Incident, actor: AbstractBaseUser, caller: CallerInp
         data={"caller": row.pk},
     )
     return row
+
+
+NOTE_MAX = 500
+TRANSFER_REASON_MAX = 250
+
+
+@transaction.atomic
+def note_add(*, incident: Incident, actor: AbstractBaseUser, text: str) -> TimelineEvent:
+    """Append a note to the case's timeline (notes are timeline events: never changed, never deleted)."""
+    text = text.strip()
+    if not text:
+        raise IncidentInvalid("A note cannot be empty.", fields={"text": ["empty"]})
+    if len(text) > NOTE_MAX:
+        raise IncidentInvalid("The note is too long.", fields={"text": [f"at most {NOTE_MAX} characters"]})
+    return timeline_append(incident=incident, kind=EventKind.NOTE, actor=actor, message=text)
+
+
+@transaction.atomic
+def person_status_change(
+    *, person: AffectedPerson, actor: AbstractBaseUser, status: PersonStatus | str, note: str = ""
+) -> AffectedPerson:
+    """Set an affected person's status; the change (from, to, note) goes on the case's timeline.
+
+    The person's status history is the sequence of those events (selectors.person_history).
+    """
+    if status not in PersonStatus.values:
+        raise IncidentInvalid("Unknown status.", fields={"status": [f"unknown status {status!r}"]})
+    if len(note) > NOTE_MAX:
+        raise IncidentInvalid("The note is too long.", fields={"note": [f"at most {NOTE_MAX} characters"]})
+    person = AffectedPerson.objects.select_for_update().get(pk=person.pk)
+    old = person.status
+    if old == status:
+        return person
+    person.status = status
+    person.save(update_fields=["status", "updated_at"])
+    timeline_append(
+        incident=person.incident,
+        kind=EventKind.PERSON_UPDATED,
+        actor=actor,
+        message=f"person #{person.pk}: {old} → {status}" + (f" ({note.strip()})" if note.strip() else ""),
+        data={"person": person.pk, "field": "status", "from": old, "to": str(status), "note": note.strip()},
+    )
+    return person
+
+
+@transaction.atomic
+def incident_transfer(*, incident: Incident, actor: AbstractBaseUser, mission: Mission, reason: str) -> Incident:
+    """Hand the case to another mission, with a reason; recorded as a manual routing decision.
+
+    Locks the case row; transferring to the mission that already has it is refused.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise IncidentInvalid("Say why the case is transferred.", fields={"reason": ["empty"]})
+    if len(reason) > TRANSFER_REASON_MAX:
+        raise IncidentInvalid(
+            "The reason is too long.", fields={"reason": [f"at most {TRANSFER_REASON_MAX} characters"]}
+        )
+    if not mission.is_active:
+        raise IncidentInvalid("That mission is not active.", fields={"mission": ["inactive mission"]})
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    previous = incident.responsible_mission
+    if previous is not None and previous.pk == mission.pk:
+        raise IncidentInvalid("The case is already with that mission.", fields={"mission": ["same mission"]})
+    incident.responsible_mission = mission
+    incident.routing_reason = f"manual: transferred to {mission.code} — {reason}"[:300]
+    incident.needs_review = False
+    incident.save(update_fields=["responsible_mission", "routing_reason", "needs_review", "updated_at"])
+    timeline_append(
+        incident=incident,
+        kind=EventKind.TRANSFERRED,
+        actor=actor,
+        message=f"{previous.code if previous else '—'} → {mission.code}: {reason}",
+        data={"from": previous.code if previous else None, "to": mission.code, "reason": reason},
+    )
+    return incident

@@ -193,3 +193,11 @@ ALERT_ACK_WITHIN_MINUTES = {
     2: int(env("ALERT_ACK_WITHIN_MINUTES_SEV2", "120") or 120),
     1: int(env("ALERT_ACK_WITHIN_MINUTES_SEV1", "1440") or 1440),
 }
+
+# Browser pages: where login and logout lead, the viewer's chosen time zone, an optional tile server
+# (empty: maps draw the country polygons from /geo/basemap.geojson, so they work offline).
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+MIDDLEWARE += ["safety.timezones.ViewerTimezoneMiddleware"]
+MAP_TILE_URL = env("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
