@@ -137,9 +137,7 @@ class PersonForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    passport_number = forms.CharField(
-        label=_("Passport number"), max_length=20, required=False, validators=[passport_validator]
-    )
+    passport_number = forms.CharField(label=_("Passport number"), max_length=20, required=False)
     contact = forms.CharField(label=_("Phone"), max_length=40, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=PersonStatus.choices, initial=PersonStatus.UNKNOWN)
 
@@ -150,7 +148,10 @@ class PersonForm(forms.Form):
         return value
 
     def clean_passport_number(self) -> str:
-        return str(self.cleaned_data["passport_number"]).strip().upper()
+        value = str(self.cleaned_data["passport_number"]).strip().upper()
+        if value:
+            passport_validator(value)
+        return value
 
     def clean_contact(self) -> str:
         value = self.cleaned_data["contact"].strip()
