@@ -40,14 +40,14 @@
       } else {
         marker.setLatLng([lat, lon]);
       }
-      map.setView([lat, lon], zoom || Math.max(map.getZoom(), 9));
+      map.setView([lat, lon], zoom || Math.max(map.getZoom(), 7));
     }
     function write(lat, lon) {
       latInput.value = lat.toFixed(5);
       lonInput.value = (((lon + 180) % 360 + 360) % 360 - 180).toFixed(5);
     }
     if (el.dataset.lat && el.dataset.lon) {
-      place(parseFloat(el.dataset.lat), parseFloat(el.dataset.lon), 10);
+      place(parseFloat(el.dataset.lat), parseFloat(el.dataset.lon), el.dataset.tileUrl ? 12 : 7);
     }
     if (editable) {
       map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); write(e.latlng.lat, e.latlng.lng); });
@@ -93,7 +93,7 @@
       if (c.lat != null && c.lon != null) {
         $("id_lat").value = Number(c.lat).toFixed(5);
         $("id_lon").value = Number(c.lon).toFixed(5);
-        if (mapApi) { mapApi.place(Number(c.lat), Number(c.lon), 11); }
+        if (mapApi) { mapApi.place(Number(c.lat), Number(c.lon), 8); }
       }
       status.textContent = c.display_name || "";
       close();
