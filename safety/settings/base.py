@@ -206,6 +206,9 @@ ALERT_ESCALATION_AUDIT_EVERY_S = float(env("ALERT_ESCALATION_AUDIT_EVERY_S", "30
 ALERT_ESCALATION_GRACE_S = float(env("ALERT_ESCALATION_GRACE_S", "10") or 10)
 ALERT_LINK_MAX_AGE_S = int(env("ALERT_LINK_MAX_AGE_S", str(7 * 24 * 3600)) or 7 * 24 * 3600)
 ALERT_CAP_SENDER = env("ALERT_CAP_SENDER", "osc@mofa.go.kr")
+# A publish to a broker that is down fails at once instead of retrying for seconds on the request
+# path; the alert outbox and its sweeper send it later (workers keep their own reconnect policy).
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
 CELERY_BEAT_SCHEDULE["incidents.sweep_alerts"] = {
     "task": "incidents.sweep_alerts",
     "schedule": ALERT_SWEEP_EVERY_S,
