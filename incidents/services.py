@@ -12,6 +12,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
 
+from incidents.alerts.services import alert_for_routing
 from incidents.exceptions import IncidentInvalid
 from incidents.models import (
     AffectedPerson,
@@ -147,6 +148,8 @@ def incident_log(
             "admin1": decision.admin1_code,
         },
     )
+    # The alert outbox row commits with the routing decision (or not at all).
+    alert_for_routing(incident=incident)
     for person in persons or []:
         person_add(incident=incident, actor=reported_by, person=person)
     for caller in callers or []:

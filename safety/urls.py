@@ -22,4 +22,5 @@ urlpatterns = [
     path("prefs/timezone/", safety_views.timezone_set, name="timezone-set"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("incidents.page_urls")),
+    path("", include("incidents.alerts.urls")),
 ]
