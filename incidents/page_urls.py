@@ -14,5 +14,7 @@ urlpatterns = [
     path("cases/<str:reference>/persons/", views.case_person_add, name="case-person-add"),
     path("cases/<str:reference>/persons/<int:person_id>/status/", views.case_person_status, name="case-person-status"),
     path("inbox/", views.mission_inbox, name="mission-inbox"),
+    path("alerts/<uuid:public_id>/", views.alert_page, name="alert-page"),
+    path("alerts/<uuid:public_id>/acknowledge/", views.alert_acknowledge_page, name="alert-acknowledge-page"),
     path("duty/", views.duty_queue, name="duty-queue"),
 ]

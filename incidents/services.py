@@ -12,7 +12,8 @@ from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
 
-from incidents.alerts.services import alert_for_routing
+from incidents.alerts.models import Alert, AlertLevel
+from incidents.alerts.services import alert_create, alert_for_routing
 from incidents.exceptions import IncidentInvalid
 from incidents.models import (
     AffectedPerson,
@@ -310,7 +311,9 @@ def person_status_change(
 def incident_transfer(*, incident: Incident, actor: AbstractBaseUser, mission: Mission, reason: str) -> Incident:
     """Hand the case to another mission, with a reason; recorded as a manual routing decision.
 
-    Locks the case row; transferring to the mission that already has it is refused.
+    Locks the case row; transferring to the mission that already has it is refused. The new
+    mission is alerted (outbox row in this transaction); earlier unacknowledged alerts of the
+    case stop escalating.
     """
     reason = reason.strip()
     if not reason:
@@ -329,6 +332,11 @@ def incident_transfer(*, incident: Incident, actor: AbstractBaseUser, mission: M
     incident.routing_reason = f"manual: transferred to {mission.code} — {reason}"[:300]
     incident.needs_review = False
     incident.save(update_fields=["responsible_mission", "routing_reason", "needs_review", "updated_at"])
+    # The new mission gets its own alert (and deadline); the superseded ones stop escalating.
+    Alert.objects.filter(incident=incident, acknowledged_at__isnull=True).exclude(mission=mission).update(
+        escalation_token=""
+    )
+    alert_create(incident=incident, mission=mission, level=AlertLevel.MISSION, reason=f"transferred: {reason}")
     timeline_append(
         incident=incident,
         kind=EventKind.TRANSFERRED,

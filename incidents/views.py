@@ -2,6 +2,7 @@
 inbox and the duty officer's queue. Views parse, call a selector or service, render; access goes
 through incident_get_for / incident_list_visible_to."""
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -11,12 +12,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from incidents.alerts.exceptions import AlertNotFound
+from incidents.alerts.models import AckVia, Alert, Delivery, DeliveryAttempt
+from incidents.alerts.selectors import alert_get_for, alert_list_visible_to, alerts_of_incident, sees_all_alerts
+from incidents.alerts.services import alert_acknowledge
 from incidents.exceptions import CaseAccessDenied, IncidentInvalid, IncidentNotFound
 from incidents.forms import (
     CallerFormSet,
@@ -49,12 +56,14 @@ from incidents.services import (
     person_add,
     person_status_change,
 )
+from missions.selectors import mission_ids_of
 from safety.audit import audit_record
 from safety.models import AuditAction
 from safety.roles import Role, has_role, sees_all_cases
 
 CASE_LIST_PAGE_SIZE = 50
 OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+INBOX_ALERTS_MAX = 200
 
 View = Callable[..., HttpResponse]
 
@@ -121,9 +130,32 @@ def case_log(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/case_log.html", context)
 
 
-def _alerts_of(incident: Incident) -> list[Any]:
-    """The case's alerts with their delivery attempts (empty until the alerts app provides them)."""
-    return []
+def _with_deliveries(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    attempts = Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("number"))
+    deliveries = Prefetch("deliveries", queryset=Delivery.objects.order_by("id").prefetch_related(attempts))
+    return (
+        alerts.prefetch_related(None)
+        .select_related("incident", "mission", "acknowledged_by", "escalated_from__mission")
+        .prefetch_related(deliveries)
+    )
+
+
+def _alerts_of(incident: Incident) -> list[Alert]:
+    """The case's alerts (every recipient, escalations included) with deliveries and attempts per channel."""
+    return list(_with_deliveries(alerts_of_incident(incident_id=incident.pk)))
+
+
+def _ackable(request: HttpRequest, alerts: list[Alert]) -> set[int]:
+    """The alerts this user may acknowledge: their missions' (duty officers and admins: all)."""
+    if sees_all_alerts(request.user):
+        return {a.pk for a in alerts if a.acknowledged_at is None}
+    mine = mission_ids_of(user=request.user)
+    return {a.pk for a in alerts if a.acknowledged_at is None and a.mission_id in mine}
+
+
+def _unacknowledged_first(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    pending = Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return alerts.annotate(pending_rank=pending).order_by("pending_rank", "ack_due_at", "-id")
 
 
 @require_http_methods(["GET"])
@@ -141,6 +173,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             request=request,
             detail={"persons": len(persons), "callers": len(callers), "via": "case page"},
         )
+    alerts = _alerts_of(incident)
     history = person_history(incident=incident)
     for person in persons:
         person.history = history.get(person.pk, [])  # type: ignore[attr-defined]
@@ -150,7 +183,8 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         "callers": callers,
         "timeline": list(timeline_of(incident=incident)),
         "place_zone": timezone_at(point=incident.location) if incident.location else None,
-        "alerts": _alerts_of(incident),
+        "alerts": alerts,
+        "ackable": _ackable(request, alerts),
         "tile_url": settings.MAP_TILE_URL,
         "note_form": NoteForm(),
         "status_form": StatusForm(initial={"status": incident.status}),
@@ -301,9 +335,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _mission_alerts(request: HttpRequest) -> list[Any]:
-    """The alerts of the user's missions, unacknowledged first (empty until the alerts app provides them)."""
-    return []
+def _mission_alerts(request: HttpRequest) -> list[Alert]:
+    """The alerts of the user's missions (and those they supervise), unacknowledged first, soonest deadline first."""
+    alerts = alert_list_visible_to(user=request.user).filter(mission_id__in=mission_ids_of(user=request.user))
+    return list(_with_deliveries(_unacknowledged_first(alerts))[:INBOX_ALERTS_MAX])
 
 
 @require_http_methods(["GET"])
@@ -325,6 +360,39 @@ def duty_queue(request: HttpRequest) -> HttpResponse:
     unroutable = incident_order_open_first(
         incident_list_visible_to(user=request.user).filter(needs_review=True, status__in=OPEN_STATUSES)
     )
-    context = {"escalated": [], "unroutable": unroutable[:200]}
+    hq_alerts = alert_list_visible_to(user=request.user).filter(mission__isnull=True)
+    context = {
+        "escalated": list(_with_deliveries(_unacknowledged_first(hq_alerts))[:INBOX_ALERTS_MAX]),
+        "unroutable": unroutable[:200],
+    }
     template = "incidents/_duty_body.html" if request.GET.get("partial") else "incidents/duty_queue.html"
     return render(request, template, context)
+
+
+@require_http_methods(["GET"])
+@case_worker_required
+def alert_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """One alert with its deliveries and attempts; 404 alike for a missing alert and another mission's."""
+    try:
+        alert = alert_get_for(user=request.user, public_id=public_id)
+    except AlertNotFound as exc:
+        raise Http404(_("No such alert.")) from exc
+    alert = _with_deliveries(alerts_of_incident(incident_id=alert.incident_id).filter(pk=alert.pk)).get()
+    return render(request, "incidents/alert_page.html", {"alert": alert})
+
+
+@require_POST
+@case_worker_required
+def alert_acknowledge_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Acknowledge in one click (idempotent), then back to the inbox, the queue or the case page."""
+    try:
+        alert = alert_get_for(user=request.user, public_id=public_id)
+    except AlertNotFound as exc:
+        raise Http404(_("No such alert.")) from exc
+    via = AckVia.CASE if request.POST.get("from") == "case" else AckVia.INBOX
+    alert = alert_acknowledge(alert=alert, user=request.user, via=via)  # type: ignore[arg-type]
+    messages.success(request, _("Alert acknowledged."))
+    target = request.POST.get("next") or reverse("landing")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = reverse("landing")
+    return HttpResponseRedirect(target)

@@ -82,3 +82,8 @@ def zone_choices(current: str) -> list[str]:
     if current and current not in head and current not in rest:
         rest.insert(0, current)
     return head + rest
+
+
+@register.filter
+def past(moment: datetime | None) -> bool:
+    return moment is not None and moment <= timezone.now()

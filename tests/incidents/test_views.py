@@ -350,3 +350,78 @@ def test_time_zone_switch_shows_times_in_the_chosen_zone(browser_client, operato
     html = client.get(f"/cases/{incident.reference}/").content.decode()
     assert "2026-11-20 04:30 EST" in html
     assert "America/New_York" in html
+
+
+@pytest.mark.django_db
+def test_inbox_shows_alerts_unacknowledged_first_and_acknowledges_in_one_click(browser_client, bangkok_staff, operator):
+    older = log_incident(reported_by=operator, lat=12.9276, lon=100.8771, summary="First case")
+    newer = log_incident(reported_by=operator, lat=13.75, lon=100.5, summary="Second case", severity=4)
+    first_alert = older.alerts.get()
+    client = browser_client(bangkok_staff)
+    client.post(f"/alerts/{first_alert.public_id}/acknowledge/", {"next": "/inbox/"})
+    html = client.get("/inbox/").content.decode()
+    assert html.index(newer.reference) < html.index(older.reference)  # unacknowledged first
+    assert "min left" in html or "분 남음" in html
+    alert = newer.alerts.get()
+    response = client.post(f"/alerts/{alert.public_id}/acknowledge/", {"next": "/inbox/"})
+    assert response.status_code == 302 and response["Location"] == "/inbox/"
+    alert.refresh_from_db()
+    newer.refresh_from_db()
+    assert alert.acknowledged_by == bangkok_staff and alert.acknowledged_via == "inbox"
+    assert newer.acknowledged_at is not None
+    again = client.post(f"/alerts/{alert.public_id}/acknowledge/", {"next": "https://evil.example/"})
+    assert again["Location"] == "/"  # idempotent, and no open redirect
+    client.force_login(operator)
+    page = client.get(f"/cases/{newer.reference}/").content.decode()
+    assert bangkok_staff.username in page and 'id="case-ack"' in page
+    assert TimelineEvent.objects.filter(incident=newer, kind="acknowledged").count() == 1
+
+
+@pytest.mark.django_db
+def test_other_mission_cannot_open_or_acknowledge_the_alert(browser_client, tokyo_staff, operator):
+    incident = log_incident(reported_by=operator, lat=12.9276, lon=100.8771)
+    alert = incident.alerts.get()
+    client = browser_client(tokyo_staff)
+    assert client.get(f"/alerts/{alert.public_id}/").status_code == 404
+    assert client.post(f"/alerts/{alert.public_id}/acknowledge/").status_code == 404
+    assert str(alert.public_id) not in client.get("/inbox/").content.decode()
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
+
+
+@pytest.mark.django_db
+def test_case_page_shows_alerts_with_deliveries_per_channel(browser_client, bangkok_staff, operator):
+    incident = log_incident(reported_by=operator, lat=12.9276, lon=100.8771)
+    alert = incident.alerts.get()
+    client = browser_client(bangkok_staff)
+    page = client.get(f"/cases/{incident.reference}/").content.decode()
+    assert f'data-alert="{alert.public_id}"' in page
+    for delivery in alert.deliveries.all():
+        assert delivery.get_kind_display() in page or delivery.kind in page
+    assert "alert-acknowledge-page" not in page and f"/alerts/{alert.public_id}/acknowledge/" in page
+    client.force_login(operator)  # operators follow cases but do not acknowledge for a mission
+    assert f"/alerts/{alert.public_id}/acknowledge/" not in client.get(f"/cases/{incident.reference}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_duty_queue_shows_hq_alerts_of_unroutable_cases(browser_client, duty_officer, operator):
+    lost = log_incident(reported_by=operator, location_text="somewhere unknown")
+    alert = lost.alerts.get()
+    assert alert.mission is None
+    client = browser_client(duty_officer)
+    html = client.get("/duty/").content.decode()
+    assert f'data-alert="{alert.public_id}"' in html
+    client.post(f"/alerts/{alert.public_id}/acknowledge/", {"next": "/duty/"})
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == duty_officer
+
+
+@pytest.mark.django_db
+def test_transfer_alerts_the_new_mission(browser_client, bangkok_staff, operator):
+    incident = log_incident(reported_by=operator, lat=12.9276, lon=100.8771)
+    client = browser_client(bangkok_staff)
+    client.post(f"/cases/{incident.reference}/transfer/", {"mission": "emb-jp-tokyo", "reason": "Now in Tokyo"})
+    alerts = {a.mission.code: a for a in incident.alerts.select_related("mission")}
+    assert set(alerts) == {"emb-th-bangkok", "emb-jp-tokyo"}
+    assert alerts["emb-th-bangkok"].escalation_token == ""  # superseded: no longer escalates
+    assert alerts["emb-jp-tokyo"].escalation_token != ""
