@@ -11,11 +11,15 @@ during the test. Reference data is never touched.
 
 import os
 import re
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import connection
 
@@ -155,3 +159,49 @@ def open_session(chromium, live_server) -> Iterator[Callable[[], Session]]:  # t
     for session in sessions:
         session.close()
     assert outside == [], f"requests outside the local server: {outside}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory) -> Iterator[subprocess.Popen[bytes]]:  # type: ignore[no-untyped-def]
+    """A real `celery -A safety worker` on the test database and the configured Redis (CELERY_BROKER_URL)."""
+    database = connection.settings_dict
+    auth = database["USER"] + (f":{database['PASSWORD']}" if database.get("PASSWORD") else "")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "safety.settings.test",
+        "DATABASE_URL": f"postgis://{auth}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/"
+        f"{database['NAME']}",
+        "CELERY_BROKER_URL": str(settings.CELERY_BROKER_URL),
+        "LOG_LEVEL": "WARNING",
+    }
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "celery"), "-A", "safety", "worker", "-P", "threads", "-c", "2"]
+            + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
+            cwd=Path(__file__).resolve().parents[2],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+    if process.returncode not in (0, -15):
+        print(log_path.read_text(errors="replace")[-4000:])
+
+
+def wait_until(predicate: Callable[[], object], *, timeout_s: float, every_s: float = 0.25) -> object:
+    """Poll until predicate() is truthy (a bound on patience, not a speed goal); return its last value."""
+    deadline = time.monotonic() + timeout_s
+    value = predicate()
+    while not value and time.monotonic() < deadline:
+        time.sleep(every_s)
+        value = predicate()
+    return value

@@ -7,6 +7,7 @@ import pytest
 
 from incidents.models import Incident
 from safety.roles import Role
+from tests.browser.conftest import wait_until
 from tests.factories import log_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -120,3 +121,81 @@ def test_pages_make_no_request_outside_the_local_server(open_session, browser_us
     assert any("/geo/basemap.geojson" in url for url in requested)
     assert any("/api/geocode/" in url for url in requested)
     # the open_session fixture asserts at teardown that none of these left the local server
+
+
+def test_embassy_staff_acknowledge_in_the_inbox_and_the_operator_sees_it(
+    open_session, browser_user, celery_worker_process
+):
+    operator = browser_user(Role.OPERATOR)
+    staff = browser_user(Role.MISSION_STAFF, BANGKOK)
+    desk = open_session()
+    desk.login(operator.username)
+    page = desk.page
+    page.goto("/cases/new/")
+    page.locator("#id_category").select_option("accident")
+    page.locator("#id_severity").select_option("4")
+    page.locator("#id_occurred_at").fill("2026-11-20T09:05")
+    page.locator("#id_location_text").fill("Sukhumvit Soi 11, Bangkok")
+    page.locator("#id_lat").fill("13.74230")  # the pin typed in, the keyboard way to place it
+    page.locator("#id_lon").fill("100.55640")
+    page.locator("#id_lon").press("Tab")
+    page.locator("#id_summary").fill("교통사고, 2명 부상")
+    page.locator("#id_persons-0-name").fill("박서준")
+    page.locator("#id_persons-0-status").select_option("injured")
+    page.locator("#case-log-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/cases/OSC-\d{4}-\d{6,}/$"))
+    reference = page.url.rstrip("/").rsplit("/", 1)[-1]
+    incident = Incident.objects.get(reference=reference)
+    assert incident.responsible_mission.code == BANGKOK
+    alert = incident.alerts.get()
+    inbox_delivery = alert.deliveries.get(kind="inbox")
+    delivered = wait_until(
+        lambda: type(inbox_delivery).objects.filter(pk=inbox_delivery.pk, status="delivered").exists(), timeout_s=60
+    )
+    assert delivered, "the celery worker did not deliver the alert to the inbox"
+
+    embassy = open_session()
+    embassy.login(staff.username)
+    assert embassy.page.url.endswith("/inbox/")
+    row = embassy.page.locator(f'tr[data-alert="{alert.public_id}"]')
+    assert reference in row.inner_text()
+    assert re.search(r"\d+분 남음", row.inner_text())  # time left before escalation
+    embassy.shot("08-inbox-alert")
+    row.get_by_role("button", name=re.compile("확인")).click()
+    embassy.page.wait_for_load_state()
+    row = embassy.page.locator(f'tr[data-alert="{alert.public_id}"]')
+    assert staff.username in row.locator(".ack-state").inner_text()
+    embassy.shot("09-inbox-acknowledged")
+
+    page.reload()
+    assert "아직" not in page.locator("#case-ack").inner_text()
+    alert_row = page.locator(f'tr[data-alert="{alert.public_id}"]')
+    assert staff.username in alert_row.locator(".ack-state").inner_text()
+    assert "#1" in alert_row.inner_text()  # the inbox delivery attempt, made by the worker
+    assert "확인" in page.locator(".timeline").inner_text()
+    desk.shot("10-case-page-acknowledged")
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == staff and alert.acknowledged_via == "inbox"
+
+
+def test_other_mission_cannot_open_the_alert(open_session, browser_user):
+    operator = browser_user(Role.OPERATOR)
+    tokyo = browser_user(Role.MISSION_STAFF, "emb-jp-tokyo")
+    incident = log_incident(reported_by=operator, lat=12.9276, lon=100.8771)
+    alert = incident.alerts.get()
+    session = open_session()
+    session.login(tokyo.username)
+    assert str(alert.public_id) not in session.page.content()
+    assert session.page.goto(f"/alerts/{alert.public_id}/").status == 404
+    assert session.page.goto(f"/api/alerts/{alert.public_id}/").status == 404
+    status = session.page.evaluate(
+        """async (url) => {
+            const token = document.cookie.split('; ').find(c => c.startsWith('csrftoken='))?.split('=')[1];
+            const r = await fetch(url, {method: 'POST', headers: {'X-CSRFToken': token}, credentials: 'same-origin'});
+            return r.status;
+        }""",
+        f"/alerts/{alert.public_id}/acknowledge/",
+    )
+    assert status == 404
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
