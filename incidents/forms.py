@@ -34,15 +34,35 @@ FUTURE_TOLERANCE = timedelta(hours=1)
 passport_validator = RegexValidator(r"^[A-Z0-9]{5,20}$", _("5–20 capital letters and digits"))
 
 
+def _with_blank(choices: list[tuple[Any, Any]], label: Any = "—") -> list[tuple[Any, Any]]:
+    return [("", label), *choices]
+
+
+def _mission_label(mission: Mission) -> str:
+    korean = (translation.get_language() or "ko").startswith("ko")
+    name = mission.name_ko if korean and mission.name_ko else mission.name_en
+    return f"{mission.country.iso2} · {name}"
+
+
+class MissionChoiceField(forms.ModelChoiceField):
+    """Active missions by country, named in the viewer's language; posted as the mission code."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Mission.objects.none(), to_field_name="code", **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _mission_label(obj)
+
+
 class IncidentLogForm(forms.Form):
     """Log a case. The time is entered as a wall-clock time of the place (or of Seoul) and stored in UTC."""
 
     BASIS_LOCAL = "local"
     BASIS_KST = "kst"
 
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + Category.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=_with_blank(Category.choices))
     severity = forms.TypedChoiceField(
-        label=_("Severity"), choices=[("", "—")] + Severity.choices, coerce=int, empty_value=None
+        label=_("Severity"), choices=_with_blank(Severity.choices), coerce=int, empty_value=None
     )
     occurred_at = forms.CharField(
         label=_("When it happened"),
@@ -94,7 +114,8 @@ class IncidentLogForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         lat, lon = data.get("lat"), data.get("lon")
         if (lat is None) != (lon is None):
             self.add_error("lon" if lon is None else "lat", _("Give both latitude and longitude, or neither."))
@@ -208,7 +229,7 @@ class StatusForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    mission = forms.ModelChoiceField(label=_("Transfer to"), queryset=Mission.objects.none(), to_field_name="code")
+    mission = MissionChoiceField(label=_("Transfer to"))
     reason = forms.CharField(label=_("Reason"), max_length=TRANSFER_REASON_MAX)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -216,7 +237,6 @@ class TransferForm(forms.Form):
         field = self.fields["mission"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = mission_list().order_by("country__iso2", "code")
-        field.label_from_instance = _mission_label
 
 
 class PersonStatusForm(forms.Form):
@@ -228,15 +248,17 @@ class CaseFilterForm(forms.Form):
     """Filters of the case list; dates are days in the viewer's zone."""
 
     q = forms.CharField(label=_("Search (reference, name, place)"), max_length=100, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("any"))] + Status.choices, required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=[("", _("any"))] + Category.choices, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=_with_blank(Status.choices, _("any")), required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=_with_blank(Category.choices, _("any")), required=False)
     severity = forms.TypedChoiceField(
-        label=_("Severity"), choices=[("", _("any"))] + Severity.choices, coerce=int, empty_value=None, required=False
+        label=_("Severity"),
+        choices=_with_blank(Severity.choices, _("any")),
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, required=False)
-    mission = forms.ModelChoiceField(
-        label=_("Mission"), queryset=Mission.objects.none(), to_field_name="code", required=False, empty_label=_("any")
-    )
+    mission = MissionChoiceField(label=_("Mission"), required=False, empty_label=_("any"))
     occurred_from = forms.DateField(
         label=_("Occurred from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -247,7 +269,6 @@ class CaseFilterForm(forms.Form):
         field = self.fields["mission"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = mission_list().order_by("country__iso2", "code")
-        field.label_from_instance = _mission_label
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].strip().upper()
@@ -259,9 +280,3 @@ class CaseFilterForm(forms.Form):
         lower = datetime(start.year, start.month, start.day, tzinfo=zone) if start else None
         upper = datetime(end.year, end.month, end.day, tzinfo=zone) + timedelta(days=1) if end else None
         return lower, upper
-
-
-def _mission_label(mission: Mission) -> str:
-    korean = (translation.get_language() or "ko").startswith("ko")
-    name = mission.name_ko if korean and mission.name_ko else mission.name_en
-    return f"{mission.country.iso2} · {name}"

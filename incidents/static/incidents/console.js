@@ -72,6 +72,8 @@
     var active = -1;
     var timer = null;
     var seq = 0;
+    var loading = false;
+    var enterWaiting = false;
 
     function close() {
       list.hidden = true;
@@ -112,6 +114,8 @@
         li.addEventListener("mousedown", function (e) { e.preventDefault(); pick(i); });
         list.appendChild(li);
       });
+      if (enterWaiting && items.length) { enterWaiting = false; pick(0); return; }
+      enterWaiting = false;
       if (items.length) {
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
@@ -124,20 +128,28 @@
     }
     function lookup() {
       var q = input.value.trim();
-      if (q.length < 2) { close(); return; }
+      if (q.length < 2) { close(); loading = false; return; }
       var mine = ++seq;
+      loading = true;
       fetch(input.dataset.geocodeUrl + "?q=" + encodeURIComponent(q), {
         credentials: "same-origin", headers: { "Accept": "application/json" }
       }).then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (body) { if (mine === seq) { render(body); } })
-        .catch(function () { if (mine === seq) { close(); } });
+        .then(function (body) { if (mine === seq) { loading = false; render(body); } })
+        .catch(function () { if (mine === seq) { loading = false; enterWaiting = false; close(); } });
     }
     input.addEventListener("input", function () {
       if (country) { country.value = ""; }
       clearTimeout(timer);
+      loading = true;
       timer = setTimeout(lookup, 200);
     });
     input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && list.hidden && loading) {
+        /* suggestions are on their way: take the first one instead of submitting the form */
+        enterWaiting = true;
+        e.preventDefault();
+        return;
+      }
       if (list.hidden) {
         if (e.key === "ArrowDown" && items.length) { list.hidden = false; input.setAttribute("aria-expanded", "true"); highlight(0); e.preventDefault(); }
         return;
