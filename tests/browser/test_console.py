@@ -166,6 +166,9 @@ def test_embassy_staff_acknowledge_in_the_inbox_and_the_operator_sees_it(
     row = embassy.page.locator(f'tr[data-alert="{alert.public_id}"]')
     assert staff.username in row.locator(".ack-state").inner_text()
     embassy.shot("09-inbox-acknowledged")
+    embassy.page.goto(f"/alerts/{alert.public_id}/")
+    assert staff.username in embassy.page.locator(".ack-state").inner_text()
+    embassy.shot("09b-alert-page")
 
     page.reload()
     assert "아직" not in page.locator("#case-ack").inner_text()
@@ -199,3 +202,24 @@ def test_other_mission_cannot_open_the_alert(open_session, browser_user):
     assert status == 404
     alert.refresh_from_db()
     assert alert.acknowledged_at is None
+
+
+def test_log_form_fields_are_labelled_and_focus_is_visible(open_session, browser_user):
+    operator = browser_user(Role.OPERATOR)
+    session = open_session()
+    session.login(operator.username)
+    page = session.page
+    page.goto("/cases/new/")
+    page.locator("[data-formset-add=persons]").click()  # a row added by the script is labelled too
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+            .map(el => el.name || el.id)"""
+    )
+    assert unlabelled == []
+    assert page.evaluate("document.activeElement.id") == "id_persons-2-name"  # focus moved to the new row
+    for selector in ("#id_category", "#id_location_text", "#case-log-form button[type=submit]"):
+        page.locator(selector).focus()
+        outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+        assert outline not in ("none", ""), selector
