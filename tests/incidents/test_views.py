@@ -425,3 +425,16 @@ def test_transfer_alerts_the_new_mission(browser_client, bangkok_staff, operator
     assert set(alerts) == {"emb-th-bangkok", "emb-jp-tokyo"}
     assert alerts["emb-th-bangkok"].escalation_token == ""  # superseded: no longer escalates
     assert alerts["emb-jp-tokyo"].escalation_token != ""
+
+
+@pytest.mark.django_db
+def test_pages_reference_only_local_assets(browser_client, operator, bangkok_staff):
+    incident = log_incident(reported_by=operator, lat=12.9276, lon=100.8771)
+    client = browser_client(operator)
+    pages = [client.get(url).content.decode() for url in ("/cases/", "/cases/new/", f"/cases/{incident.reference}/")]
+    client.force_login(bangkok_staff)
+    pages.append(client.get("/inbox/").content.decode())
+    for html in pages:
+        links = re.findall(r'(?:src|href|action)="([^"]+)"', html)
+        assert links and all(link.startswith(("/", "#", "?", "data:")) for link in links), links
+    assert '/static/vendor/leaflet/dist/leaflet.js"' in pages[1]
