@@ -124,3 +124,39 @@ class MissionChannel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mission_id} {self.kind} {self.email or self.url}"
+
+
+class DistrictArea(models.Model):
+    """Part of a mission's district drawn as a polygon, where admin-1 is too coarse (California).
+
+    Takes precedence over the `Jurisdiction` rows for points of `country` it covers. Points on a
+    shared edge are covered by both areas; the higher `priority`, then the lower id, wins.
+    Lookups go through `DistrictAreaPiece` (subdivided, GiST), rebuilt by `district_area_save`.
+    """
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="district_areas")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="district_areas")
+    admin1_code = models.CharField(
+        max_length=20, blank=True, help_text="The admin-1 the area lies in, reported for points inside it."
+    )
+    name = models.CharField(max_length=200, unique=True)
+    geom = models.MultiPolygonField(srid=4326)
+    priority = models.SmallIntegerField(default=0)
+    note = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["country__iso2", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.mission_id}"
+
+
+class DistrictAreaPiece(models.Model):
+    """A piece of a district area cut by ST_Subdivide, for point lookups."""
+
+    area = models.ForeignKey(DistrictArea, on_delete=models.CASCADE, related_name="pieces")
+    geom = models.PolygonField(srid=4326, spatial_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["area"])]

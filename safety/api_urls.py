@@ -3,8 +3,10 @@
 from django.urls import path
 
 from safety import apis
+from safety.geo import apis as geo_apis
 
 urlpatterns = [
     path("auth/token/", apis.TokenObtainApi.as_view(), name="auth-token"),
     path("me/", apis.MeApi.as_view(), name="me"),
+    path("geocode/", geo_apis.GeocodeApi.as_view(), name="geocode"),
 ]

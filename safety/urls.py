@@ -23,4 +23,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("incidents.page_urls")),
     path("", include("incidents.alerts.urls")),
+    path("api/", include("missions.urls")),
 ]
