@@ -22,7 +22,7 @@ def log_pattaya_case(session) -> str:  # type: ignore[no-untyped-def]
     page.wait_for_function("() => window.L !== undefined && document.querySelector('#map .leaflet-pane')")
     started = time.monotonic()
     page.locator("#id_category").focus()
-    page.keyboard.type("범")  # select by typing: 범죄 (crime)
+    page.keyboard.press("ArrowDown")  # the first category: 범죄 (crime)
     page.locator("#id_severity").focus()
     page.keyboard.type("3")
     page.locator("#id_occurred_at").fill("2026-11-20T14:30")
@@ -48,6 +48,7 @@ def log_pattaya_case(session) -> str:  # type: ignore[no-untyped-def]
     page.locator("#case-log-form button[type=submit]").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/cases/OSC-\d{4}-\d{6,}/$"))
+    assert Incident.objects.filter(reference=page.url.rstrip("/").rsplit("/", 1)[-1], category="crime").exists()
     print(f"keyboard-only case logging took {time.monotonic() - started:.1f} s (goal: well under 60 s)")
     return page.url.rstrip("/").rsplit("/", 1)[-1]
 
