@@ -4,11 +4,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.db import models
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from incidents.models import EventKind, PersonStatus, Status, TimelineEvent
 from missions.selectors import mission_list
 from safety.roles import roles_of
 
@@ -87,3 +89,45 @@ def zone_choices(current: str) -> list[str]:
 @register.filter
 def past(moment: datetime | None) -> bool:
     return moment is not None and moment <= timezone.now()
+
+
+def _label(choices: type[models.TextChoices], value: object) -> str:
+    try:
+        return str(choices(str(value)).label)
+    except ValueError:
+        return str(value)
+
+
+@register.filter
+def person_status_label(value: object) -> str:
+    return _label(PersonStatus, value)
+
+
+@register.filter
+def event_text(event: TimelineEvent) -> str:
+    """What a timeline event says, in the viewer's language where its data allows; else its message."""
+    data = event.data or {}
+    if event.kind == EventKind.STATUS_CHANGED and "to" in data:
+        return f"{_label(Status, data.get('from'))} → {_label(Status, data['to'])}"
+    if event.kind == EventKind.PERSON_ADDED and "person" in data:
+        return _("person #%(id)s added (%(status)s)") % {
+            "id": data["person"],
+            "status": _label(PersonStatus, data.get("status")),
+        }
+    if event.kind == EventKind.PERSON_UPDATED and data.get("field") == "status":
+        text = _("person #%(id)s: %(old)s → %(new)s") % {
+            "id": data.get("person"),
+            "old": _label(PersonStatus, data.get("from")),
+            "new": _label(PersonStatus, data.get("to")),
+        }
+        return f"{text} — {data['note']}" if data.get("note") else text
+    if event.kind == EventKind.TRANSFERRED and "to" in data:
+        return f"{data.get('from') or '—'} → {data['to']}: {data.get('reason', '')}"
+    if event.kind == EventKind.ACKNOWLEDGED and "by" in data:
+        return _("alert to %(recipient)s acknowledged by %(who)s") % {
+            "recipient": data.get("mission") or _("HQ duty officer"),
+            "who": data["by"],
+        }
+    if event.kind == EventKind.CALLER_ADDED and "caller" in data:
+        return _("caller #%(id)s added") % {"id": data["caller"]}
+    return event.message

@@ -228,7 +228,7 @@ def test_case_work_actions_go_on_the_timeline_with_who(browser_client, bangkok_s
     ]
     html = client.get(f"{url}/").content.decode()
     assert "Called the police station" in html
-    assert "missing → safe — found" in html
+    assert "실종 → 안전 — found" in html  # the history, in the viewer's language
     assert bangkok_staff.username in html
 
 
