@@ -224,3 +224,28 @@ def test_log_form_fields_are_labelled_and_focus_is_visible(open_session, browser
         page.locator(selector).focus()
         outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
         assert outline not in ("none", ""), selector
+
+
+def test_map_click_places_the_pin_and_dragging_corrects_it(open_session, browser_user):
+    operator = browser_user(Role.OPERATOR)
+    session = open_session()
+    session.login(operator.username)
+    page = session.page
+    page.goto("/cases/new/")
+    page.wait_for_function("() => window.L !== undefined && document.querySelector('#map .leaflet-pane')")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    first = (float(page.locator("#id_lat").input_value()), float(page.locator("#id_lon").input_value()))
+    assert -90 <= first[0] <= 90 and -180 <= first[1] <= 180
+    marker = page.locator(".leaflet-marker-icon").bounding_box()
+    x, y = marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] - 4
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y + 40, steps=8)
+    page.mouse.up()
+    second = (float(page.locator("#id_lat").input_value()), float(page.locator("#id_lon").input_value()))
+    assert second[0] < first[0] and second[1] > first[1]  # dragged south-east
+    page.locator("#id_lat").fill("13.75")
+    page.locator("#id_lon").fill("100.5")
+    page.locator("#id_lon").dispatch_event("change")
+    assert page.locator(".leaflet-marker-icon").count() == 1
