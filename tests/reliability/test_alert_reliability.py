@@ -55,7 +55,8 @@ def _assert_each_delivered_once(services, expected_alerts: int, *, raw_duplicate
     assert set(hook_hits) == hook_keys == hooks.processed  # every webhook arrived and was processed once
     raw_duplicates = sum(n - 1 for n in mail_ids.values()) + sum(n - 1 for n in hook_hits.values())
     print(
-        f"delivered={len(email_keys) + len(hook_keys)} raw_duplicates={raw_duplicates} (deduplicated by idempotency key)"
+        f"delivered={len(email_keys) + len(hook_keys)} raw_duplicates={raw_duplicates}",
+        "(deduplicated by idempotency key)",
     )
     assert raw_duplicates <= raw_duplicates_allowed
     assert all(r.signature_ok for r in hooks.requests)
