@@ -11,7 +11,7 @@ from django.db import InterfaceError, OperationalError
 
 from incidents.alerts.delivery import delivery_attempt
 from incidents.alerts.dispatch import enqueue_channel_delivery
-from incidents.alerts.models import Delivery, DeliveryKind, DeliveryStatus
+from incidents.alerts.models import Delivery, DeliveryStatus
 from incidents.alerts.services import alert_escalate
 from incidents.alerts.sweeper import escalation_steps_audit, pending_deliveries_resend
 
@@ -31,16 +31,19 @@ RETRY_OPTIONS = {
 
 @shared_task(bind=True, name="incidents.deliver_alert", **RETRY_OPTIONS)
 def deliver_alert(self: Task, *, alert_id: int) -> int:
-    """Deliver to the inbox here and hand each other pending channel to its own task.
+    """Try every pending channel of the alert here, inbox first; a temporary failure is retried by its own task.
 
     Twice is harmless: each delivery row is sent at most once (see delivery_attempt).
     """
-    pending = list(Delivery.objects.filter(alert_id=alert_id, status=DeliveryStatus.PENDING).values_list("pk", "kind"))
-    for delivery_id, kind in pending:
-        if kind == DeliveryKind.INBOX:
-            delivery_attempt(delivery_id=delivery_id)
-        else:
-            enqueue_channel_delivery(delivery_id=delivery_id)
+    pending = list(
+        Delivery.objects.filter(alert_id=alert_id, status=DeliveryStatus.PENDING)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    for delivery_id in pending:
+        result = delivery_attempt(delivery_id=delivery_id)
+        if result.outcome == "retry" and result.retry_in_s is not None:
+            enqueue_channel_delivery(delivery_id=delivery_id, countdown_s=result.retry_in_s)
     return len(pending)
 
 

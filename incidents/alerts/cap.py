@@ -75,7 +75,7 @@ def _info(root: etree._Element, alert: Alert, *, language: str) -> None:
     _sub(info, "headline", headline[:160])
     _sub(info, "description", description)
     _sub(info, "instruction", instruction)
-    _sub(info, "web", f"{settings.SITE_URL.rstrip('/')}/api/incidents/{incident.reference}/")
+    _sub(info, "web", f"{(settings.SITE_URL or '').rstrip('/')}/api/incidents/{incident.reference}/")
     parameter = _sub(info, "parameter")
     _sub(parameter, "valueName", "OSC-SEVERITY")
     _sub(parameter, "value", str(incident.severity))

@@ -148,14 +148,15 @@ def delivery_attempt(*, delivery_id: int) -> AttemptResult:
             http_status, error = exc.http_status, str(exc)
             outcome = AttemptOutcome.FAILED
         finished = timezone.now()
-        DeliveryAttempt.objects.create(
-            delivery=delivery,
-            number=number,
-            outcome=outcome,
-            http_status=http_status,
-            error=error[:500],
-            duration_ms=int((time.monotonic() - started) * 1000),
-        )
+        if delivery.kind != DeliveryKind.INBOX:  # the inbox cannot fail: its one attempt is the delivery itself
+            DeliveryAttempt.objects.create(
+                delivery=delivery,
+                number=number,
+                outcome=outcome,
+                http_status=http_status,
+                error=error[:500],
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
         delivery.attempts = number
         delivery.last_error = error[:500]
         if outcome == AttemptOutcome.OK:

@@ -29,4 +29,4 @@ def ack_token_read(*, token: str) -> dict[str, Any]:
 
 def ack_url(*, alert_public_id: str, recipient: str) -> str:
     token = ack_token_make(alert_public_id=alert_public_id, recipient=recipient)
-    return f"{settings.SITE_URL.rstrip('/')}/alerts/ack/{token}/"
+    return f"{(settings.SITE_URL or '').rstrip('/')}/alerts/ack/{token}/"

@@ -105,7 +105,7 @@ def email_compose(*, alert: Alert, recipient: str) -> tuple[str, str]:
 
 def webhook_body(*, alert: Alert) -> dict[str, Any]:
     incident = alert.incident
-    site = settings.SITE_URL.rstrip("/")
+    site = (settings.SITE_URL or "").rstrip("/")
     return {
         "type": "osc.alert",
         "alert": str(alert.public_id),

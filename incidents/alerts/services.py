@@ -7,9 +7,10 @@ the outbox rows are the truth and the sweeper and auditor resend whatever was no
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ def ack_due_at(*, severity: int, start: datetime) -> datetime:
     return start + timedelta(minutes=float(minutes))
 
 
-def _timeline(*, incident_id: int, kind: str, actor: AbstractBaseUser | None, message: str, data: dict) -> None:
+def _timeline(*, incident_id: int, kind: str, actor: Any, message: str, data: dict[str, Any]) -> None:
     TimelineEvent.objects.create(incident_id=incident_id, kind=kind, actor=actor, message=message[:500], data=data)
 
 
@@ -114,7 +115,7 @@ def alert_for_routing(*, incident: Incident) -> Alert:
 
 @transaction.atomic
 def alert_acknowledge(
-    *, alert: Alert, user: AbstractBaseUser | None, via: AckVia | str = AckVia.INBOX, label: str = ""
+    *, alert: Alert, user: AbstractBaseUser | AnonymousUser | None, via: AckVia | str = AckVia.INBOX, label: str = ""
 ) -> Alert:
     """Acknowledge the alert (idempotent: a second acknowledgment changes nothing and returns it).
 
@@ -126,7 +127,7 @@ def alert_acknowledge(
         return alert
     now = timezone.now()
     alert.acknowledged_at = now
-    alert.acknowledged_by = user if user is not None and user.is_authenticated else None
+    alert.acknowledged_by = user if user is not None and user.is_authenticated else None  # type: ignore[assignment]
     alert.acknowledged_via = via
     alert.acknowledged_by_label = label[:254]
     alert.escalation_token = ""

@@ -37,9 +37,9 @@ def alert_ack_link(request: HttpRequest, token: str) -> HttpResponse:
         return _page(
             "OSC",
             format_html(
-                "<h1>접수 확인됨 / Acknowledged</h1><p>{} · {:%Y-%m-%d %H:%M} UTC · {}</p>",
+                "<h1>접수 확인됨 / Acknowledged</h1><p>{} · {} UTC · {}</p>",
                 incident.reference,
-                alert.acknowledged_at,
+                f"{alert.acknowledged_at:%Y-%m-%d %H:%M}",
                 alert.acknowledged_by_label or (alert.acknowledged_by.get_username() if alert.acknowledged_by else ""),
             ),
         )
@@ -47,9 +47,9 @@ def alert_ack_link(request: HttpRequest, token: str) -> HttpResponse:
         return _page(
             "OSC",
             format_html(
-                "<h1>이미 접수 확인됨 / Already acknowledged</h1><p>{} · {:%Y-%m-%d %H:%M} UTC</p>",
+                "<h1>이미 접수 확인됨 / Already acknowledged</h1><p>{} · {} UTC</p>",
                 incident.reference,
-                alert.acknowledged_at,
+                f"{alert.acknowledged_at:%Y-%m-%d %H:%M}",
             ),
         )
     return _page(

@@ -21,4 +21,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {demo.username:<12} {demo.role.label}{where}")
         self.stdout.write(f"demo users ready (password: {options['password']})")
         for channel in demo_channels_ensure():
-            self.stdout.write(f"  demo alert channel {channel.mission.code} {channel.kind} {channel.email or channel.url}")
+            self.stdout.write(
+                f"  demo alert channel {channel.mission.code} {channel.kind} {channel.email or channel.url}"
+            )
