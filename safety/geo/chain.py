@@ -152,7 +152,9 @@ def geocode(query: str, *, country_hint: str | None = None) -> ChainResult:
             logger.warning("geocoder provider %s is down or failing (%s: %s); skipped", name, type(exc).__name__, exc)
             failed.append(name)
             continue
-        result = _from_online(query, name, location) if location is not None else GeocodeResult.not_found(query, source=name)
+        result = (
+            _from_online(query, name, location) if location is not None else GeocodeResult.not_found(query, source=name)
+        )
         _remember(name, key, result)
         if result.found:
             return ChainResult(replace(result, candidates=(result,)), tuple(failed))

@@ -312,7 +312,7 @@ def _strip_fillers(text: str) -> str:
 
 
 def _korean_variants(name: str) -> list[str]:
-    """"시부야구" → "시부야": Korean administrative suffixes glued to a name."""
+    """ "시부야구" → "시부야": Korean administrative suffixes glued to a name."""
     out = []
     if re.search(r"[\uac00-\ud7a3]", name):
         for suffix in _SUFFIX_KO:
@@ -616,7 +616,9 @@ def _result(query: str, ranked: list[_Candidate]) -> GeocodeResult:
     confidence = _confidence(best, ranked[1:])
     candidates = [_candidate_result(query, best, confidence)]
     for other in ranked[1:MAX_CANDIDATES]:
-        candidates.append(_candidate_result(query, other, _confidence(other, [best]) * min(1.0, other.score / best.score)))
+        candidates.append(
+            _candidate_result(query, other, _confidence(other, [best]) * min(1.0, other.score / best.score))
+        )
     return replace(candidates[0], candidates=tuple(candidates))
 
 

@@ -193,3 +193,10 @@ ALERT_ACK_WITHIN_MINUTES = {
     2: int(env("ALERT_ACK_WITHIN_MINUTES_SEV2", "120") or 120),
     1: int(env("ALERT_ACK_WITHIN_MINUTES_SEV1", "1440") or 1440),
 }
+
+# Intake geocoding: below this confidence a case is marked for review (it is never blocked).
+GEOCODER_REVIEW_BELOW = float(env("GEOCODER_REVIEW_BELOW", "0.6") or 0.6)
+CELERY_BEAT_SCHEDULE["incidents.regeocode_sweep"] = {
+    "task": "incidents.regeocode_sweep",
+    "schedule": float(env("REGEOCODE_SWEEP_EVERY_S", "300") or 300),
+}
