@@ -16,3 +16,7 @@ class CaseAccessDenied(ApplicationError):
 
     code = "case_access_denied"
     status_code = 403
+
+
+class GeocoderStillFailing(Exception):
+    """A geocoder provider still fails for a case waiting to be geocoded again (the task retries)."""

@@ -1,10 +1,11 @@
-"""Celery tasks of the incidents app: a thin second door to the alert services.
+"""Celery tasks of the incidents app: a thin second door to the alert and geocoding services.
 
 Every task takes ids as keyword arguments, acks late (a killed worker's message is handed out
 again) and is safe to run twice; the guarantee of each is in its docstring.
 """
 
 import logging
+from typing import Any
 
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
@@ -14,6 +15,8 @@ from incidents.alerts.dispatch import enqueue_channel_delivery
 from incidents.alerts.models import Delivery, DeliveryStatus
 from incidents.alerts.services import alert_escalate
 from incidents.alerts.sweeper import escalation_steps_audit, pending_deliveries_resend
+from incidents.exceptions import GeocoderStillFailing
+from incidents.services import incident_regeocode, incidents_pending_geocode
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +83,36 @@ def sweep_alerts() -> int:
 def audit_escalations() -> int:
     """Send the escalation steps coming due and those that should have run but did not."""
     return escalation_steps_audit()
+
+
+REGEOCODE_MAX_RETRIES = 6
+
+
+@shared_task(
+    name="incidents.regeocode",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(GeocoderStillFailing,),
+    max_retries=REGEOCODE_MAX_RETRIES,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+)
+def regeocode(self: Any, *, incident_id: int) -> str | None:
+    """Geocode again a case whose geocoding failed at intake.
+
+    Safe to run twice: the service locks the case and exits unless it is still pending. Retries
+    (bounded, exponential backoff with jitter) only while a geocoder provider keeps failing;
+    after the last retry the case stays pending for the sweep and the duty officer's review.
+    """
+    incident = incident_regeocode(incident_id=incident_id)
+    return incident.reference if incident else None
+
+
+@shared_task(name="incidents.regeocode_sweep", acks_late=True)
+def regeocode_sweep() -> int:
+    """Queue `incidents.regeocode` for every case still pending (what the broker never got, or gave up on)."""
+    ids = incidents_pending_geocode()
+    for incident_id in ids:
+        regeocode.delay(incident_id=incident_id)
+    return len(ids)

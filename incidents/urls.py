@@ -12,4 +12,14 @@ urlpatterns = [
         apis.IncidentTimelineApi.as_view(),
         name="incident-timeline",
     ),
+    path(
+        "incidents/<str:reference>/location/",
+        apis.IncidentLocationCorrectApi.as_view(),
+        name="incident-location",
+    ),
+    path(
+        "incidents/<str:reference>/mission/",
+        apis.IncidentMissionOverrideApi.as_view(),
+        name="incident-mission",
+    ),
 ]

@@ -101,7 +101,9 @@ def _decide(row: tuple[object, ...], how: str) -> RoutingDecision | None:
                 f"{how}: {iso2} has no resident mission; concurrent accreditation of {mission.code}",
                 "concurrent_accreditation",
             )
-        return RoutingDecision(mission, iso2, admin1, f"{how}: {area} is in the district of {mission.code} ({note})", "district")
+        return RoutingDecision(
+            mission, iso2, admin1, f"{how}: {area} is in the district of {mission.code} ({note})", "district"
+        )
     if embassy is not None:
         mission = _mission(int(embassy))  # type: ignore[call-overload]
         return RoutingDecision(
@@ -123,7 +125,9 @@ def _lookup(points: Sequence[tuple[float, float]], forced: Sequence[str | None])
     return fetchall_prepared(_ROUTE_SQL, [lons, lats, [f or "" for f in forced]])
 
 
-def route_points(points: Sequence[tuple[float, float]], *, max_km: float = NEAREST_COUNTRY_MAX_KM) -> list[RoutingDecision]:
+def route_points(
+    points: Sequence[tuple[float, float]], *, max_km: float = NEAREST_COUNTRY_MAX_KM
+) -> list[RoutingDecision]:
     """Route many (lon, lat) points in one statement (points at sea take one more query each)."""
     if not points:
         return []
@@ -148,7 +152,9 @@ def _at_sea(*, lon: float, lat: float, max_km: float) -> RoutingDecision:
     assert decision is not None  # the country was forced
     if decision.mission is None:
         return decision
-    return RoutingDecision(decision.mission, decision.country_iso2, decision.admin1_code, decision.reason, "nearest_country")
+    return RoutingDecision(
+        decision.mission, decision.country_iso2, decision.admin1_code, decision.reason, "nearest_country"
+    )
 
 
 def _by_country(country_iso2: str, admin1_code: str, how: str) -> RoutingDecision | None:

@@ -20,7 +20,9 @@ def _multipolygon(geom: GEOSGeometry) -> MultiPolygon:
     if isinstance(geom, Polygon):
         geom = MultiPolygon(geom)
     if not isinstance(geom, MultiPolygon):
-        raise DistrictAreaInvalid("A district area must be a polygon or a multipolygon.", fields={"geom": [geom.geom_type]})
+        raise DistrictAreaInvalid(
+            "A district area must be a polygon or a multipolygon.", fields={"geom": [geom.geom_type]}
+        )
     geom.srid = 4326
     if not geom.valid:
         raise DistrictAreaInvalid("The polygon is not valid.", fields={"geom": [geom.valid_reason]})

@@ -227,3 +227,10 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 MIDDLEWARE += ["safety.timezones.ViewerTimezoneMiddleware"]
 MAP_TILE_URL = env("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+
+# Intake geocoding: below this confidence a case is marked for review (it is never blocked).
+GEOCODER_REVIEW_BELOW = float(env("GEOCODER_REVIEW_BELOW", "0.6") or 0.6)
+CELERY_BEAT_SCHEDULE["incidents.regeocode_sweep"] = {
+    "task": "incidents.regeocode_sweep",
+    "schedule": float(env("REGEOCODE_SWEEP_EVERY_S", "300") or 300),
+}

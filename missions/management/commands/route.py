@@ -44,7 +44,9 @@ class Command(BaseCommand):
                         raise CommandError("the CSV needs a header row lat,lon")
                     for row in reader:
                         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-                        points.append((_coordinate(row["lat"], -90, 90, "lat"), _coordinate(row["lon"], -180, 180, "lon")))
+                        points.append(
+                            (_coordinate(row["lat"], -90, 90, "lat"), _coordinate(row["lon"], -180, 180, "lon"))
+                        )
             except OSError as exc:
                 raise CommandError(f"cannot read {options['file']}: {exc}") from exc
         if not points:
