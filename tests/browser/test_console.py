@@ -175,7 +175,7 @@ def test_embassy_staff_acknowledge_in_the_inbox_and_the_operator_sees_it(
     assert "아직" not in page.locator("#case-ack").inner_text()
     alert_row = page.locator(f'tr[data-alert="{alert.public_id}"]')
     assert staff.username in alert_row.locator(".ack-state").inner_text()
-    assert "#1" in alert_row.inner_text()  # the inbox delivery attempt, made by the worker
+    assert "수신함: 전달됨" in alert_row.inner_text()  # the inbox delivery, made by the worker
     assert "확인" in page.locator(".timeline").inner_text()
     desk.shot("10-case-page-acknowledged")
     alert.refresh_from_db()
