@@ -239,6 +239,22 @@ class TransferForm(forms.Form):
         field.queryset = mission_list().order_by("country__iso2", "code")
 
 
+class PinForm(forms.Form):
+    """A corrected pin for a case (the map's marker, or typed)."""
+
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "pin")
+        super().__init__(*args, **kwargs)
+        for name in ("lat", "lon"):
+            self.fields[name].widget.attrs.update({"step": "any", "inputmode": "decimal"})
+
+    def point(self) -> Point:
+        return Point(x=self.cleaned_data["lon"], y=self.cleaned_data["lat"], srid=4326)
+
+
 class PersonStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=PersonStatus.choices)
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)

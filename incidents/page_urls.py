@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<str:reference>/note/", views.case_note, name="case-note"),
     path("cases/<str:reference>/status/", views.case_status, name="case-status"),
     path("cases/<str:reference>/transfer/", views.case_transfer, name="case-transfer"),
+    path("cases/<str:reference>/pin/", views.case_pin, name="case-pin"),
     path("cases/<str:reference>/persons/", views.case_person_add, name="case-person-add"),
     path("cases/<str:reference>/persons/<int:person_id>/status/", views.case_person_status, name="case-person-status"),
     path("inbox/", views.mission_inbox, name="mission-inbox"),

@@ -33,6 +33,7 @@ from incidents.forms import (
     PersonForm,
     PersonFormSet,
     PersonStatusForm,
+    PinForm,
     StatusForm,
     TransferForm,
 )
@@ -49,6 +50,7 @@ from incidents.selectors import (
     timezone_at,
 )
 from incidents.services import (
+    incident_location_correct,
     incident_log,
     incident_transfer,
     incident_update,
@@ -191,6 +193,9 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         "transfer_form": TransferForm(),
         "person_status_form": PersonStatusForm(),
         "person_form": PersonForm(prefix="new"),
+        "pin_form": PinForm(
+            initial={"lat": incident.location.y, "lon": incident.location.x} if incident.location else None
+        ),
     }
     return render(request, "incidents/case_page.html", context)
 
@@ -257,13 +262,36 @@ def case_transfer(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except IncidentInvalid as exc:
         return _refused(request, incident, exc)
-    done = _("Case transferred.")
+    return _back_or_away(request, incident, _("Case transferred."))
+
+
+def _back_or_away(request: HttpRequest, incident: Incident, done: str) -> HttpResponse:
+    """To the case page, or to the start page when the change took the case out of the user's sight."""
     try:
         incident_get_for(user=request.user, reference=incident.reference)
     except IncidentNotFound:
         messages.success(request, done)
         return HttpResponseRedirect(reverse("landing"))
     return _after_action(request, incident, done)
+
+
+@require_POST
+@case_worker_required
+def case_pin(request: HttpRequest, reference: str) -> HttpResponse:
+    """Correct the pin; the case is routed again from it (a mission chosen by hand stays)."""
+    incident = _incident_or_404(request, reference)
+    form = PinForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, incident, form.errors)
+    try:
+        incident = incident_location_correct(
+            incident=incident,
+            actor=request.user,  # type: ignore[arg-type]
+            location=form.point(),
+        )
+    except IncidentInvalid as exc:
+        return _refused(request, incident, exc)
+    return _back_or_away(request, incident, _("Pin corrected."))
 
 
 @require_POST

@@ -438,3 +438,21 @@ def test_pages_reference_only_local_assets(browser_client, operator, bangkok_sta
         links = re.findall(r'(?:src|href|action)="([^"]+)"', html)
         assert links and all(link.startswith(("/", "#", "?", "data:")) for link in links), links
     assert '/static/vendor/leaflet/dist/leaflet.js"' in pages[1]
+
+
+@pytest.mark.django_db
+def test_pin_correction_routes_again_and_goes_on_the_timeline(browser_client, bangkok_staff, operator):
+    incident = log_incident(reported_by=operator, lat=12.9276, lon=100.8771)
+    client = browser_client(operator)
+    url = f"/cases/{incident.reference}/"
+    assert 'name="pin-lat"' in client.get(url).content.decode()
+    assert client.post(f"{url}pin/", {"pin-lat": "95", "pin-lon": "100"}).status_code == 302
+    incident.refresh_from_db()
+    assert incident.location.y == pytest.approx(12.9276)  # refused: nothing changed
+    assert client.post(f"{url}pin/", {"pin-lat": "35.6895", "pin-lon": "139.6917"}).status_code == 302
+    incident.refresh_from_db()
+    assert incident.responsible_mission.code == "emb-jp-tokyo"
+    assert incident.geocode_source == "manual"
+    assert TimelineEvent.objects.filter(incident=incident, kind="located", actor=operator).exists()
+    client.force_login(bangkok_staff)
+    assert client.get(url).status_code == 404
