@@ -21,7 +21,7 @@ from incidents.models import (
     Severity,
     Status,
 )
-from incidents.selectors import timezone_at, timezone_of_country
+from incidents.selectors import timezone_at, timezone_of_country, timezone_of_text
 from incidents.services import NOTE_MAX, TRANSFER_REASON_MAX, CallerInput, PersonInput
 from missions.models import Mission
 from missions.selectors import mission_list
@@ -145,6 +145,10 @@ class IncidentLogForm(forms.Form):
             return KST
         if point is not None:
             return timezone_at(point=point)
+        if (data.get("location_text") or "").strip():
+            zone = timezone_of_text(location_text=data["location_text"], country_iso2=data.get("country") or None)
+            if zone:
+                return zone
         if data.get("country"):
             return timezone_of_country(iso2=data["country"])
         return None

@@ -11,6 +11,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from incidents.exceptions import CaseAccessDenied, IncidentNotFound
 from incidents.models import EventKind, Incident, Status, TimelineEvent
 from missions.selectors import mission_ids_of
+from safety.geo.geocoding import OfflineGeocoder
 from safety.geo.models import Place
 from safety.roles import Role, has_role, sees_all_cases
 
@@ -130,3 +131,13 @@ def timezone_of_country(*, iso2: str) -> str | None:
         .values_list("timezone", flat=True)
         .first()
     )
+
+
+def timezone_of_text(*, location_text: str, country_iso2: str | None = None) -> str | None:
+    """The time zone of the place the offline gazetteer finds for the text (no online provider is asked)."""
+    if not location_text.strip():
+        return None
+    result = OfflineGeocoder().lookup(location_text, country_hint=country_iso2)
+    if not result.found or result.lat is None or result.lon is None:
+        return None
+    return timezone_at(point=Point(x=result.lon, y=result.lat, srid=4326))

@@ -136,8 +136,16 @@ def test_log_form_korea_time_basis(browser_client, operator):
 
 
 @pytest.mark.django_db
+def test_log_form_text_only_is_geocoded_and_read_in_the_place_time(browser_client, operator):
+    response = browser_client(operator).post("/cases/new/", log_form(lat="", lon="", location_text="Pattaya"))
+    incident = Incident.objects.get(reference=response["Location"].split("/")[2])
+    assert incident.occurred_at.isoformat() == "2026-11-20T07:30:00+00:00"  # Asia/Bangkok, found from the text
+    assert incident.country.iso2 == "TH" and incident.responsible_mission.code == "emb-th-bangkok"
+
+
+@pytest.mark.django_db
 def test_log_form_local_time_from_candidate_country_without_pin(browser_client, operator):
-    response = browser_client(operator).post("/cases/new/", log_form(lat="", lon="", country="JP"))
+    response = browser_client(operator).post("/cases/new/", log_form(lat="", lon="", location_text="", country="JP"))
     incident = Incident.objects.get(reference=response["Location"].split("/")[2])
     assert incident.occurred_at.isoformat() == "2026-11-20T05:30:00+00:00"  # Asia/Tokyo, UTC+9
 
@@ -154,7 +162,7 @@ def test_log_form_local_time_from_candidate_country_without_pin(browser_client, 
         ({"occurred_at": "2099-01-01T10:00"}, "occurred_at"),
         ({"summary": ""}, "summary"),
         ({"location_text": "", "lat": "", "lon": ""}, "location_text"),
-        ({"location_text": "somewhere", "lat": "", "lon": ""}, "time_basis"),
+        ({"location_text": "Xqzvw Qqjjk", "lat": "", "lon": ""}, "time_basis"),
         ({"country": "QQ"}, "country"),
     ],
 )
