@@ -205,3 +205,17 @@ def wait_until(predicate: Callable[[], object], *, timeout_s: float, every_s: fl
         time.sleep(every_s)
         value = predicate()
     return value
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _celery_pools_released() -> Iterator[None]:
+    """After the browser tests, drop the broker connections they opened (through the live server and
+    on_commit publishes), so later tests that repoint the celery app start from fresh pools."""
+    yield
+    from kombu import pools
+
+    from safety.celery import app as celery_app
+
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    pools.reset()
