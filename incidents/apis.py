@@ -32,7 +32,15 @@ from incidents.selectors import (
     incident_list_visible_to,
     timeline_of,
 )
-from incidents.services import CallerInput, PersonInput, incident_log, incident_update
+from incidents.services import (
+    CallerInput,
+    PersonInput,
+    incident_location_correct,
+    incident_log,
+    incident_mission_override,
+    incident_update,
+)
+from missions.selectors import mission_get_by_code
 from safety.api import Pagination
 from safety.audit import audit_record
 from safety.fields import (
@@ -375,3 +383,47 @@ class CallerRevealApi(APIView):
     def post(self, request: Request, reference: str, caller_id: int) -> Response:
         caller = caller_reveal(user=request.user, reference=reference, caller_id=caller_id, request=request)
         return Response(CallerRevealOutputSerializer(caller).data)
+
+
+class IncidentLocationCorrectApi(APIView):
+    """POST: correct the pin of a case (`lat`, `lon`); it is routed again unless its mission was set by hand."""
+
+    class InputSerializer(serializers.Serializer):
+        lat = LatitudeField()
+        lon = LongitudeField()
+
+    @extend_schema(request=InputSerializer, responses={200: IncidentDetailOutputSerializer})
+    def post(self, request: Request, reference: str) -> Response:
+        incident = incident_get_for(user=request.user, reference=reference)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        point = Point(x=data.validated_data["lon"], y=data.validated_data["lat"], srid=4326)
+        incident_location_correct(incident=incident, actor=request.user, location=point)
+        return Response(IncidentDetailOutputSerializer(incident_get_for(user=request.user, reference=reference)).data)
+
+
+class IncidentMissionOverrideApi(APIView):
+    """POST: give the case to another mission (`mission` code) with a `reason`."""
+
+    class InputSerializer(serializers.Serializer):
+        mission = serializers.SlugField(max_length=60)
+        reason = serializers.CharField(max_length=290)
+
+        def validate_mission(self, value: str) -> Any:
+            mission = mission_get_by_code(code=value)
+            if mission is None:
+                raise serializers.ValidationError(f"unknown mission {value!r}")
+            return mission
+
+    @extend_schema(request=InputSerializer, responses={200: IncidentDetailOutputSerializer})
+    def post(self, request: Request, reference: str) -> Response:
+        incident = incident_get_for(user=request.user, reference=reference)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        incident = incident_mission_override(
+            incident=incident,
+            actor=request.user,
+            mission=data.validated_data["mission"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(IncidentDetailOutputSerializer(incident).data)

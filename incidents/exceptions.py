@@ -22,3 +22,7 @@ class PersonNotFound(NotFound):
     """The person or caller is not on that case (or the case is not visible); both look the same."""
 
     code = "person_not_found"
+
+
+class GeocoderStillFailing(Exception):
+    """A geocoder provider still fails for a case waiting to be geocoded again (the task retries)."""

@@ -208,3 +208,7 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+# Alert models live in their own module and belong to this app (label `incidents`).
+from incidents.alerts.models import Alert, Delivery, DeliveryAttempt  # noqa: E402, F401

@@ -22,4 +22,14 @@ urlpatterns = [
         apis.CallerRevealApi.as_view(),
         name="incident-caller-reveal",
     ),
+    path(
+        "incidents/<str:reference>/location/",
+        apis.IncidentLocationCorrectApi.as_view(),
+        name="incident-location",
+    ),
+    path(
+        "incidents/<str:reference>/mission/",
+        apis.IncidentMissionOverrideApi.as_view(),
+        name="incident-mission",
+    ),
 ]

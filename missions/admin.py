@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from missions.models import Jurisdiction, Membership, Mission
+from missions.models import Jurisdiction, Membership, Mission, MissionChannel
 from safety.admin_base import OfflineGISAdmin
 
 
@@ -18,13 +18,19 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+class MissionChannelInline(admin.TabularInline):
+    model = MissionChannel
+    extra = 0
+    fields = ("kind", "name", "email", "url", "secret", "is_active")
+
+
 @admin.register(Mission)
 class MissionAdmin(OfflineGISAdmin):
     list_display = ("code", "kind", "name_en", "name_ko", "country", "city", "parent", "is_active")
     list_filter = ("kind", "is_active", "country__continent")
     search_fields = ("code", "name_en", "name_ko", "city")
     autocomplete_fields = ("country", "parent")
-    inlines = [JurisdictionInline, MembershipInline]
+    inlines = [JurisdictionInline, MembershipInline, MissionChannelInline]
 
 
 @admin.register(Jurisdiction)
@@ -41,3 +47,11 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "mission__code")
     autocomplete_fields = ("user", "mission")
+
+
+@admin.register(MissionChannel)
+class MissionChannelAdmin(admin.ModelAdmin):
+    list_display = ("mission", "kind", "name", "email", "url", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("mission__code", "email", "url")
+    autocomplete_fields = ("mission",)

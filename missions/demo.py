@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
-from missions.models import Membership, MembershipRole, Mission
+from missions.models import ChannelKind, Membership, MembershipRole, Mission, MissionChannel
 from safety.roles import Role, role_groups_ensure, user_role_grant
 
 
@@ -16,6 +16,12 @@ class DemoUser:
     role: Role
     mission_code: str | None = None
 
+
+# The demo alert channels of emb-th-bangkok: the local sinks of `make run` (incidents.alerts.demo_sinks).
+DEMO_CHANNEL_MISSION = "emb-th-bangkok"
+DEMO_EMAIL = "consular.bangkok@osc.example"
+DEMO_WEBHOOK_URL = "http://127.0.0.1:8025/osc-alerts"
+DEMO_WEBHOOK_SECRET = "osc-demo-webhook-secret"  # noqa: S105 - a demo sink on loopback, not a credential
 
 DEMO_USERS = (
     DemoUser("operator", Role.OPERATOR),
@@ -50,3 +56,20 @@ def demo_users_ensure(*, password: str) -> list[AbstractUser]:
             Membership.objects.get_or_create(user=user, mission=mission, defaults={"role": MembershipRole.STAFF})
         users.append(user)
     return users
+
+
+@transaction.atomic
+def demo_channels_ensure() -> list[MissionChannel]:
+    """Give the demo mission an e-mail and a webhook channel pointing at the local sinks (idempotent)."""
+    mission = Mission.objects.get(code=DEMO_CHANNEL_MISSION)
+    email, _ = MissionChannel.objects.update_or_create(
+        mission=mission, kind=ChannelKind.EMAIL, email=DEMO_EMAIL, url="", defaults={"name": "demo consular desk"}
+    )
+    hook, _ = MissionChannel.objects.update_or_create(
+        mission=mission,
+        kind=ChannelKind.WEBHOOK,
+        email="",
+        url=DEMO_WEBHOOK_URL,
+        defaults={"name": "demo webhook sink", "secret": DEMO_WEBHOOK_SECRET},
+    )
+    return [email, hook]

@@ -58,6 +58,7 @@ def missions_load(*, progress: Progress = _quiet, force: bool = False) -> Missio
     )
     if current and not force:
         progress("missions: up to date")
+        district_areas_load(progress=progress)
         return MissionsLoadResult(
             Mission.objects.count(), Jurisdiction.objects.count(), True, time.monotonic() - started
         )
@@ -126,4 +127,31 @@ def missions_load(*, progress: Progress = _quiet, force: bool = False) -> Missio
                     "loaded_at": now,
                 },
             )
+    district_areas_load(progress=progress, force=True)
     return MissionsLoadResult(len(by_code), len(seen), False, time.monotonic() - started)
+
+
+def district_areas_load(*, progress: Progress = _quiet, force: bool = False) -> int:
+    """Load the shipped district area polygons (`data/district_areas.geojson`); skipped when unchanged."""
+    from missions.models import DistrictArea
+    from missions.services import district_areas_import_geojson
+
+    path = DATA_DIR / "district_areas.geojson"
+    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+    count = DistrictArea.objects.count()
+    if not force and ReferenceDataset.objects.filter(name="district_areas", checksum=checksum, rows=count).exists():
+        progress("district areas: up to date")
+        return count
+    areas = district_areas_import_geojson(path=path)
+    ReferenceDataset.objects.update_or_create(
+        name="district_areas",
+        defaults={
+            "source": SOURCE,
+            "version": f"sha256:{checksum[:12]}",
+            "checksum": checksum,
+            "rows": DistrictArea.objects.count(),
+            "loaded_at": timezone.now(),
+        },
+    )
+    progress(f"district areas: {len(areas)} polygons")
+    return len(areas)

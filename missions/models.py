@@ -1,4 +1,4 @@
-"""Missions (embassies, consulates), their districts and the staff who work there."""
+"""Missions (embassies, consulates), their districts, the staff who work there and their alert channels."""
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -83,3 +83,80 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.mission_id} ({self.role})"
+
+
+class ChannelKind(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    WEBHOOK = "webhook", "Webhook"
+
+
+class MissionChannel(models.Model):
+    """An alert channel of a mission besides the in-app inbox, which every mission always has.
+
+    E-mail channels carry an address; webhook channels an http(s) URL and the secret that
+    signs each request (X-Signature, HMAC-SHA256 over timestamp and body).
+    """
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(max_length=20, choices=ChannelKind.choices)
+    name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    secret = models.CharField(max_length=200, blank=True, help_text="Webhook signing secret.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["mission", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=ChannelKind.values), name="channel_kind_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="email") | ~models.Q(email=""), name="channel_email_has_address"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="webhook") | (~models.Q(url="") & ~models.Q(secret="")),
+                name="channel_webhook_has_url_and_secret",
+            ),
+            models.UniqueConstraint(
+                fields=["mission", "kind", "email", "url"], name="channel_unique_per_mission_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission_id} {self.kind} {self.email or self.url}"
+
+
+class DistrictArea(models.Model):
+    """Part of a mission's district drawn as a polygon, where admin-1 is too coarse (California).
+
+    Takes precedence over the `Jurisdiction` rows for points of `country` it covers. Points on a
+    shared edge are covered by both areas; the higher `priority`, then the lower id, wins.
+    Lookups go through `DistrictAreaPiece` (subdivided, GiST), rebuilt by `district_area_save`.
+    """
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="district_areas")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="district_areas")
+    admin1_code = models.CharField(
+        max_length=20, blank=True, help_text="The admin-1 the area lies in, reported for points inside it."
+    )
+    name = models.CharField(max_length=200, unique=True)
+    geom = models.MultiPolygonField(srid=4326)
+    priority = models.SmallIntegerField(default=0)
+    note = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["country__iso2", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.mission_id}"
+
+
+class DistrictAreaPiece(models.Model):
+    """A piece of a district area cut by ST_Subdivide, for point lookups."""
+
+    area = models.ForeignKey(DistrictArea, on_delete=models.CASCADE, related_name="pieces")
+    geom = models.PolygonField(srid=4326, spatial_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["area"])]

@@ -1,5 +1,14 @@
-"""Routing: which mission is responsible for a place, and why."""
+"""Routing: which mission is responsible for a place, and why.
 
+One SQL statement per batch of points answers, for each point: the country whose subdivided
+boundary covers it (`ST_Intersects` on the pieces, so points on a border or on a cut line of
+`ST_Subdivide` are never dropped), the admin-1 of the nearest gazetteer place in that country
+that has one, the district area polygon covering it (these take precedence over admin-1 rows),
+the district row (exact admin-1, else the whole country) and the country's embassy.
+"""
+
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
@@ -7,8 +16,14 @@ from django.db import connection
 
 from missions.models import Mission, MissionKind
 from missions.selectors import jurisdiction_for
+from safety.geo.reverse import NEAREST_COUNTRY_MAX_KM, nearest_country
+from safety.geo.sql import fetchall_prepared
 
-NEAREST_COUNTRY_MAX_KM = 200.0
+# Mission rows are read through a short-lived per-process cache: routing needs code and names only,
+# and the SQL checks `is_active` at lookup time, so a stale entry can only show an old name.
+MISSION_CACHE_TTL_S = 30.0
+
+CONCURRENT_ACCREDITATION = "concurrent accreditation"
 
 
 @dataclass(frozen=True)
@@ -25,46 +40,121 @@ class RoutingDecision:
     def routed(self) -> bool:
         return self.mission is not None
 
+    def as_dict(self, *, lat: float | None = None, lon: float | None = None) -> dict[str, object]:
+        return {
+            "lat": lat,
+            "lon": lon,
+            "mission": self.mission.code if self.mission else None,
+            "country": self.country_iso2,
+            "admin1": self.admin1_code,
+            "reason": self.reason,
+            "method": self.method,
+        }
 
-def country_at(*, point: Point) -> str | None:
-    """The country whose boundary covers the point (border points belong to a neighbour too)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.iso2 FROM geo_countrypiece p JOIN geo_country c ON c.id = p.country_id "
-            "WHERE ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) ORDER BY c.iso2 LIMIT 1",
-            [point.x, point.y],
+
+# osc_route() is created by migration 0003_route_function (PL/pgSQL: plans are cached per connection).
+_ROUTE_SQL = """
+SELECT q.i, r.iso2, r.admin1, r.area_name, r.area_mission, r.area_admin1, r.j_mission, r.j_admin1, r.j_note, r.embassy
+FROM unnest(%s::float8[], %s::float8[], %s::text[]) WITH ORDINALITY AS q(lon, lat, forced, i)
+LEFT JOIN LATERAL osc_route(q.lon, q.lat, q.forced) r ON true
+ORDER BY q.i
+"""
+_ROUTE_ONE_SQL = "SELECT * FROM osc_route(%s, %s, %s)"
+
+_missions: dict[int, Mission] = {}
+_missions_loaded_at = 0.0
+
+
+def _mission(mission_id: int) -> Mission:
+    global _missions_loaded_at
+    now = time.monotonic()
+    if now - _missions_loaded_at > MISSION_CACHE_TTL_S or mission_id not in _missions:
+        _missions.clear()
+        _missions.update({m.pk: m for m in Mission.objects.select_related("country")})
+        _missions_loaded_at = now
+    return _missions[mission_id]
+
+
+def _decide(row: tuple[object, ...], how: str) -> RoutingDecision | None:
+    _, iso2, admin1, area_name, area_mission, area_admin1, j_mission, j_admin1, j_note, embassy = row
+    if iso2 is None:
+        return None
+    iso2, admin1 = str(iso2), str(admin1 or "")
+    if area_mission is not None:
+        mission = _mission(int(area_mission))  # type: ignore[call-overload]
+        return RoutingDecision(
+            mission,
+            iso2,
+            str(area_admin1 or admin1),
+            f"{how}: in district area '{area_name}' of {mission.code}",
+            "district_area",
         )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def nearest_country(*, point: Point, max_km: float) -> tuple[str, float] | None:
-    """The nearest country boundary within `max_km` of the point, with its distance in km."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT c.iso2, ST_Distance(p.geom::geography, pt::geography) / 1000.0 AS km
-            FROM geo_countrypiece p JOIN geo_country c ON c.id = p.country_id,
-                 ST_SetSRID(ST_MakePoint(%s, %s), 4326) AS pt
-            WHERE ST_DWithin(p.geom::geography, pt::geography, %s)
-            ORDER BY km LIMIT 1
-            """,
-            [point.x, point.y, max_km * 1000.0],
+    if j_mission is not None:
+        mission = _mission(int(j_mission))  # type: ignore[call-overload]
+        note = str(j_note or "district")
+        area = f"{iso2}/{j_admin1}" if j_admin1 else iso2
+        if CONCURRENT_ACCREDITATION in note:
+            return RoutingDecision(
+                mission,
+                iso2,
+                admin1,
+                f"{how}: {iso2} has no resident mission; concurrent accreditation of {mission.code}",
+                "concurrent_accreditation",
+            )
+        return RoutingDecision(
+            mission, iso2, admin1, f"{how}: {area} is in the district of {mission.code} ({note})", "district"
         )
-        row = cursor.fetchone()
-    return (row[0], float(row[1])) if row else None
-
-
-def admin1_at(*, point: Point, country_iso2: str) -> str:
-    """The admin-1 code of the nearest gazetteer place in that country ('' if it has none)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT admin1_code FROM geo_place WHERE country_code = %s AND admin1_code <> '' "
-            "ORDER BY location <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326) LIMIT 1",
-            [country_iso2, point.x, point.y],
+    if embassy is not None:
+        mission = _mission(int(embassy))  # type: ignore[call-overload]
+        return RoutingDecision(
+            mission,
+            iso2,
+            admin1,
+            f"{how}: no district row for {iso2}/{admin1 or '*'}, embassy {mission.code}",
+            "embassy_fallback",
         )
-        row = cursor.fetchone()
-    return row[0] if row else ""
+    return RoutingDecision(None, iso2, admin1, f"{how}: no mission covers {iso2}; HQ duty officer", "unroutable")
+
+
+def _lookup(points: Sequence[tuple[float, float]], forced: Sequence[str | None]) -> list[tuple[object, ...]]:
+    if len(points) == 1:
+        rows = fetchall_prepared(_ROUTE_ONE_SQL, [float(points[0][0]), float(points[0][1]), forced[0] or ""])
+        return [(1, *rows[0])] if rows else [(1, None, None, None, None, None, None, None, None, None)]
+    lons = [float(p[0]) for p in points]
+    lats = [float(p[1]) for p in points]
+    return fetchall_prepared(_ROUTE_SQL, [lons, lats, [f or "" for f in forced]])
+
+
+def route_points(
+    points: Sequence[tuple[float, float]], *, max_km: float = NEAREST_COUNTRY_MAX_KM
+) -> list[RoutingDecision]:
+    """Route many (lon, lat) points in one statement (points at sea take one more query each)."""
+    if not points:
+        return []
+    rows = _lookup(points, [None] * len(points))
+    decisions: list[RoutingDecision] = []
+    for (lon, lat), row in zip(points, rows, strict=True):
+        decision = _decide(row, "inside")
+        if decision is None:
+            decision = _at_sea(lon=lon, lat=lat, max_km=max_km)
+        decisions.append(decision)
+    return decisions
+
+
+def _at_sea(*, lon: float, lat: float, max_km: float) -> RoutingDecision:
+    nearest = nearest_country(lat=lat, lon=lon, max_km=max_km)
+    if nearest is None:
+        return RoutingDecision(
+            None, None, "", f"at sea, no country within {max_km:.0f} km; HQ duty officer", "unroutable"
+        )
+    iso2, km = nearest
+    decision = _decide(_lookup([(lon, lat)], [iso2])[0], f"off every boundary, nearest country {iso2} at {km:.0f} km")
+    assert decision is not None  # the country was forced
+    if decision.mission is None:
+        return decision
+    return RoutingDecision(
+        decision.mission, decision.country_iso2, decision.admin1_code, decision.reason, "nearest_country"
+    )
 
 
 def _by_country(country_iso2: str, admin1_code: str, how: str) -> RoutingDecision | None:
@@ -72,12 +162,13 @@ def _by_country(country_iso2: str, admin1_code: str, how: str) -> RoutingDecisio
     if row is not None:
         area = f"{country_iso2}/{row.admin1_code}" if row.admin1_code else country_iso2
         basis = row.note or "district"
+        method = "concurrent_accreditation" if CONCURRENT_ACCREDITATION in basis else "country_given"
         return RoutingDecision(
             row.mission,
             country_iso2,
             admin1_code,
             f"{how}: {area} is in the district of {row.mission.code} ({basis})",
-            "district",
+            method,
         )
     embassy = Mission.objects.filter(country__iso2=country_iso2, kind=MissionKind.EMBASSY, is_active=True).first()
     if embassy is not None:
@@ -86,40 +177,39 @@ def _by_country(country_iso2: str, admin1_code: str, how: str) -> RoutingDecisio
             country_iso2,
             admin1_code,
             f"{how}: no district row for {country_iso2}/{admin1_code or '*'}, embassy {embassy.code}",
-            "embassy_fallback",
+            "country_given",
         )
     return None
 
 
-def route(*, point: Point | None, country_iso2: str | None = None) -> RoutingDecision:
-    """Decide the responsible mission for a point, else for the country given, else HQ."""
+def route(*, point: Point | None, country_iso2: str | None = None, admin1_code: str = "") -> RoutingDecision:
+    """Decide the responsible mission for a point, else for the country (and admin-1) given, else HQ.
+
+    At sea or off every polygon: the nearest country within NEAREST_COUNTRY_MAX_KM, else the
+    duty officer. Without a point: the country given (its admin-1 row when known, else the
+    whole-country row, else its embassy), else the duty officer.
+    """
     if point is not None:
-        iso2 = country_at(point=point)
-        how = "inside"
-        if iso2 is None:
-            nearest = nearest_country(point=point, max_km=NEAREST_COUNTRY_MAX_KM)
-            if nearest is not None:
-                iso2, km = nearest
-                how = f"off every boundary, nearest country {iso2} at {km:.0f} km"
-        if iso2 is not None:
-            decision = _by_country(iso2, admin1_at(point=point, country_iso2=iso2), how)
-            if decision is not None:
-                return decision
-            return RoutingDecision(None, iso2, "", f"{how}: no mission covers {iso2}; HQ duty officer", "unroutable")
+        decision = route_points([(point.x, point.y)])[0]
+        if decision.mission is not None or country_iso2 is None:
+            return decision
     if country_iso2:
-        decision = _by_country(country_iso2, "", "by the country given")
+        decision = _by_country(country_iso2, admin1_code, "by the country given")
         if decision is not None:
             return decision
         return RoutingDecision(
-            None,
-            country_iso2,
-            "",
-            f"no mission covers {country_iso2}; HQ duty officer",
-            "unroutable",
+            None, country_iso2, admin1_code, f"no mission covers {country_iso2}; HQ duty officer", "unroutable"
         )
-    reason = (
-        "point at sea, far from any country; HQ duty officer"
-        if point is not None
-        else "location unknown; HQ duty officer"
-    )
-    return RoutingDecision(None, None, "", reason, "unroutable")
+    return RoutingDecision(None, None, "", "location unknown; HQ duty officer", "unroutable")
+
+
+def country_covering_plain(*, lat: float, lon: float) -> str | None:
+    """Baseline for the benchmark: `ST_Covers` on the whole (unsplit) country boundaries."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT iso2 FROM geo_country WHERE boundary IS NOT NULL "
+            "AND ST_Covers(boundary, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) ORDER BY iso2 LIMIT 1",
+            [lon, lat],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

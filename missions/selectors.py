@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from missions.models import Jurisdiction, Membership, Mission
+from missions.models import Jurisdiction, Membership, Mission, MissionChannel
 
 
 def mission_ids_of(*, user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
@@ -44,3 +44,8 @@ def jurisdiction_for(*, country_iso2: str, admin1_code: str) -> Jurisdiction | N
         )
     }
     return rows.get(admin1_code) or rows.get("")
+
+
+def channel_list_of(*, mission: Mission) -> list[MissionChannel]:
+    """The active e-mail and webhook channels of a mission (the inbox is implicit)."""
+    return list(MissionChannel.objects.filter(mission=mission, is_active=True).order_by("kind", "id"))

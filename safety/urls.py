@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from safety import health
 from safety.auth_forms import LockoutAuthenticationForm
+from safety import views as safety_views
 from safety.geo import views as geo_views
 
 urlpatterns = [
@@ -19,4 +20,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/", include("safety.api_urls")),
     path("api/", include("incidents.urls")),
+    path("", safety_views.landing, name="landing"),
+    path("no-role/", safety_views.no_role, name="no-role"),
+    path("prefs/timezone/", safety_views.timezone_set, name="timezone-set"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("incidents.page_urls")),
+    path("", include("incidents.alerts.urls")),
+    path("api/", include("missions.urls")),
 ]

@@ -9,7 +9,7 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server chromium nodejs npm python3-venv)
+APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server chromium nodejs npm python3-venv gettext fonts-nanum)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -21,7 +21,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safety.geo.models import Country, CountryPiece, Place, ReferenceDataset
+from safety.geo.models import Country, CountryPiece, Place, PlaceName, ReferenceDataset
 
 Progress = Callable[[str], None]
 
@@ -83,6 +83,7 @@ def places_load(*, progress: Progress = _quiet, force: bool = False) -> LoadResu
     checksum = _sha256(source)
     if not force and _is_current("places", checksum, Place.objects.count()):
         progress("places: up to date")
+        placenames_load(progress=progress, places_checksum=checksum)
         return LoadResult("places", Place.objects.count(), True, time.monotonic() - started)
 
     progress("places: reading cities500.json")
@@ -150,7 +151,57 @@ def places_load(*, progress: Progress = _quiet, force: bool = False) -> LoadResu
             rows=rows,
         )
     progress(f"places: {rows:,} rows")
+    placenames_load(progress=progress, places_checksum=checksum, force=True)
     return LoadResult("places", rows, False, time.monotonic() - started)
+
+
+# Bump when the way names are normalised or filtered changes, so the index is rebuilt.
+PLACENAMES_VERSION = "1"
+
+
+def placenames_load(*, progress: Progress = _quiet, places_checksum: str = "", force: bool = False) -> LoadResult:
+    """Rebuild the geocoder's name index (`PlaceName`) from `Place`: every name, ASCII name and
+    alternate name, normalised by the SQL function `osc_norm`. Airport-style codes (2-4 capitals)
+    are left out. Idempotent: skipped when the places and the normalisation are unchanged."""
+    started = time.monotonic()
+    checksum = hashlib.sha256(f"{places_checksum}:{PLACENAMES_VERSION}".encode()).hexdigest()
+    if not force and _is_current("placenames", checksum, PlaceName.objects.count()):
+        progress("place names: up to date")
+        return LoadResult("placenames", PlaceName.objects.count(), True, time.monotonic() - started)
+    progress("place names: building the search index")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DROP INDEX IF EXISTS placename_name_trgm")
+        cursor.execute("TRUNCATE geo_placename")
+        cursor.execute(
+            """
+            INSERT INTO geo_placename (place_id, name, kind, country_code, admin1_code, population)
+            SELECT DISTINCT ON (p.id, osc_norm(n.name)) p.id, left(osc_norm(n.name), 200), n.kind,
+                   p.country_code, p.admin1_code, p.population
+            FROM geo_place p
+            CROSS JOIN LATERAL (
+                SELECT p.name, 0 UNION ALL SELECT p.ascii_name, 1
+                UNION ALL SELECT a, 2 FROM unnest(p.alternate_names) a WHERE a !~ '^[A-Z0-9]{2,4}$'
+            ) AS n(name, kind)
+            WHERE n.name <> '' AND length(osc_norm(n.name)) >= 2
+            ORDER BY p.id, osc_norm(n.name), n.kind
+            """
+        )
+        cursor.execute(
+            "CREATE INDEX placename_name_trgm ON geo_placename USING gin (name gin_trgm_ops) "
+            "WHERE kind < 2 OR name ~ '^[ -~]+$'"
+        )
+        cursor.execute("ANALYZE geo_placename")
+        rows = PlaceName.objects.count()
+        _record(
+            "placenames",
+            source="derived from the places (GeoNames cities500)",
+            version=f"normalisation {PLACENAMES_VERSION}",
+            checksum=checksum,
+            rows=rows,
+        )
+    progress(f"place names: {rows:,} names")
+    return LoadResult("placenames", rows, False, time.monotonic() - started)
 
 
 def _ascii(text: str) -> str:

@@ -80,3 +80,46 @@ class ReferenceDataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+
+class PlaceNameKind(models.IntegerChoices):
+    NAME = 0, "name"
+    ASCII = 1, "ASCII name"
+    ALTERNATE = 2, "alternate name"
+
+
+class PlaceName(models.Model):
+    """One searchable name of a place, normalised by `osc_norm` (lower case, no accents, no punctuation).
+
+    Built from `Place` by `placenames_load`; denormalised (country, admin-1, population) so a
+    lookup is one index scan. Exact matches use the B-tree on `name`, misspellings the trigram index.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="search_names")
+    name = models.CharField(max_length=200)
+    kind = models.PositiveSmallIntegerField(choices=PlaceNameKind.choices)
+    country_code = models.CharField(max_length=2)
+    admin1_code = models.CharField(max_length=20, blank=True)
+    population = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name", "country_code"], name="placename_name_country"),
+            models.Index(fields=["country_code"], name="placename_country"),
+        ]
+
+
+class GeocodeCacheEntry(models.Model):
+    """A remembered answer of an online geocoder (found or not), so a provider is asked once per query."""
+
+    provider = models.CharField(max_length=50)
+    query = models.CharField(max_length=300, help_text="the normalised query")
+    found = models.BooleanField()
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "query"], name="geocodecache_unique_query")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.query}"

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from missions.demo import DEMO_USERS, demo_users_ensure
+from missions.demo import DEMO_USERS, demo_channels_ensure, demo_users_ensure
 
 
 class Command(BaseCommand):
@@ -20,3 +20,7 @@ class Command(BaseCommand):
             where = f" @ {demo.mission_code}" if demo.mission_code else ""
             self.stdout.write(f"  {demo.username:<12} {demo.role.label}{where}")
         self.stdout.write(f"demo users ready (password: {options['password']})")
+        for channel in demo_channels_ensure():
+            self.stdout.write(
+                f"  demo alert channel {channel.mission.code} {channel.kind} {channel.email or channel.url}"
+            )

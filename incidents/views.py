@@ -1,0 +1,426 @@
+"""Browser pages of case work: log a case, the case page and its actions, the case list, the mission
+inbox and the duty officer's queue. Views parse, call a selector or service, render; access goes
+through incident_get_for / incident_list_visible_to."""
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from incidents.alerts.exceptions import AlertNotFound
+from incidents.alerts.models import AckVia, Alert, Delivery, DeliveryAttempt
+from incidents.alerts.selectors import alert_get_for, alert_list_visible_to, alerts_of_incident, sees_all_alerts
+from incidents.alerts.services import alert_acknowledge
+from incidents.exceptions import CaseAccessDenied, IncidentInvalid, IncidentNotFound
+from incidents.forms import (
+    CallerFormSet,
+    CaseFilterForm,
+    IncidentLogForm,
+    NoteForm,
+    PersonForm,
+    PersonFormSet,
+    PersonStatusForm,
+    PinForm,
+    StatusForm,
+    TransferForm,
+)
+from incidents.models import AffectedPerson, Incident, Status
+from incidents.selectors import (
+    IncidentFilter,
+    incident_filter,
+    incident_get_for,
+    incident_list_visible_to,
+    incident_order_open_first,
+    may_work_cases,
+    person_history,
+    timeline_of,
+    timezone_at,
+)
+from incidents.services import (
+    incident_location_correct,
+    incident_log,
+    incident_transfer,
+    incident_update,
+    note_add,
+    person_add,
+    person_status_change,
+)
+from missions.selectors import mission_ids_of
+from safety.audit import audit_record
+from safety.models import AuditAction
+from safety.roles import Role, has_role, sees_all_cases
+
+CASE_LIST_PAGE_SIZE = 50
+OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+INBOX_ALERTS_MAX = 200
+
+View = Callable[..., HttpResponse]
+
+
+def case_worker_required(view: View) -> View:
+    """Logged in, with a role that works cases (presenters get 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not may_work_cases(request.user):
+            raise PermissionDenied(_("Your role has no access to case data."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _incident_or_404(request: HttpRequest, reference: str) -> Incident:
+    try:
+        return incident_get_for(user=request.user, reference=reference)
+    except (IncidentNotFound, CaseAccessDenied) as exc:
+        raise Http404(_("No such case.")) from exc
+
+
+def _case_url(incident: Incident) -> str:
+    return reverse("case-page", kwargs={"reference": incident.reference})
+
+
+@require_http_methods(["GET", "POST"])
+@case_worker_required
+def case_log(request: HttpRequest) -> HttpResponse:
+    """Log a case with its persons and callers in one go; then show the case page."""
+    if request.method == "POST":
+        form = IncidentLogForm(request.POST)
+        persons = PersonFormSet(request.POST, prefix="persons")
+        callers = CallerFormSet(request.POST, prefix="callers")
+        if form.is_valid() and persons.is_valid() and callers.is_valid():
+            data = form.cleaned_data
+            try:
+                incident = incident_log(
+                    reported_by=request.user,  # type: ignore[arg-type]
+                    category=data["category"],
+                    severity=data["severity"],
+                    occurred_at=data["occurred_at"],
+                    summary=data["summary"].strip(),
+                    description=data["description"].strip(),
+                    location_text=data["location_text"].strip(),
+                    location=data["location"],
+                    country_iso2=data["country"] or None,
+                    channel=data["channel"],
+                    persons=[f.as_input() for f in persons if f.has_changed() and f.cleaned_data],
+                    callers=[f.as_input() for f in callers if f.has_changed() and f.cleaned_data],
+                )
+            except IncidentInvalid as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Case %(reference)s logged.") % {"reference": incident.reference})
+                return HttpResponseRedirect(_case_url(incident))
+    else:
+        form = IncidentLogForm()
+        persons = PersonFormSet(prefix="persons")
+        callers = CallerFormSet(prefix="callers")
+    context = {"form": form, "persons": persons, "callers": callers, "tile_url": settings.MAP_TILE_URL}
+    return render(request, "incidents/case_log.html", context)
+
+
+def _with_deliveries(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    attempts = Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("number"))
+    deliveries = Prefetch("deliveries", queryset=Delivery.objects.order_by("id").prefetch_related(attempts))
+    return (
+        alerts.prefetch_related(None)
+        .select_related("incident", "mission", "acknowledged_by", "escalated_from__mission")
+        .prefetch_related(deliveries)
+    )
+
+
+def _alerts_of(incident: Incident) -> list[Alert]:
+    """The case's alerts (every recipient, escalations included) with deliveries and attempts per channel."""
+    return list(_with_deliveries(alerts_of_incident(incident_id=incident.pk)))
+
+
+def _ackable(request: HttpRequest, alerts: list[Alert]) -> set[int]:
+    """The alerts this user may acknowledge: their missions' (duty officers and admins: all)."""
+    if sees_all_alerts(request.user):
+        return {a.pk for a in alerts if a.acknowledged_at is None}
+    mine = mission_ids_of(user=request.user)
+    return {a.pk for a in alerts if a.acknowledged_at is None and a.mission_id in mine}
+
+
+def _unacknowledged_first(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    pending = Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return alerts.annotate(pending_rank=pending).order_by("pending_rank", "ack_due_at", "-id")
+
+
+@require_http_methods(["GET"])
+@case_worker_required
+def case_page(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _incident_or_404(request, reference)
+    persons = list(incident.persons.all())
+    callers = list(incident.callers.all())
+    if persons or callers:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.READ_PERSONAL_DATA,
+            object_type="incident",
+            object_ref=incident.reference,
+            request=request,
+            detail={"persons": len(persons), "callers": len(callers), "via": "case page"},
+        )
+    alerts = _alerts_of(incident)
+    history = person_history(incident=incident)
+    for person in persons:
+        person.history = history.get(person.pk, [])  # type: ignore[attr-defined]
+    context = {
+        "incident": incident,
+        "persons": persons,
+        "callers": callers,
+        "timeline": list(timeline_of(incident=incident)),
+        "place_zone": timezone_at(point=incident.location) if incident.location else None,
+        "alerts": alerts,
+        "ackable": _ackable(request, alerts),
+        "tile_url": settings.MAP_TILE_URL,
+        "note_form": NoteForm(),
+        "status_form": StatusForm(initial={"status": incident.status}),
+        "transfer_form": TransferForm(),
+        "person_status_form": PersonStatusForm(),
+        "person_form": PersonForm(prefix="new"),
+        "pin_form": PinForm(
+            initial={"lat": incident.location.y, "lon": incident.location.x} if incident.location else None
+        ),
+    }
+    return render(request, "incidents/case_page.html", context)
+
+
+def _after_action(request: HttpRequest, incident: Incident, done: str) -> HttpResponse:
+    messages.success(request, done)
+    return HttpResponseRedirect(_case_url(incident))
+
+
+def _refused(request: HttpRequest, incident: Incident, errors: Any) -> HttpResponse:
+    if isinstance(errors, IncidentInvalid):
+        text = errors.message
+    else:
+        text = "; ".join(f"{message}" for field_errors in errors.values() for message in field_errors)
+    messages.error(request, text)
+    return HttpResponseRedirect(_case_url(incident))
+
+
+@require_POST
+@case_worker_required
+def case_note(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _incident_or_404(request, reference)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, incident, form.errors)
+    try:
+        note_add(incident=incident, actor=request.user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+    except IncidentInvalid as exc:
+        return _refused(request, incident, exc)
+    return _after_action(request, incident, _("Note added."))
+
+
+@require_POST
+@case_worker_required
+def case_status(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _incident_or_404(request, reference)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, incident, form.errors)
+    try:
+        incident_update(
+            incident=incident,
+            actor=request.user,  # type: ignore[arg-type]
+            changes={"status": form.cleaned_data["status"]},
+        )
+    except IncidentInvalid as exc:
+        return _refused(request, incident, exc)
+    return _after_action(request, incident, _("Status changed."))
+
+
+@require_POST
+@case_worker_required
+def case_transfer(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _incident_or_404(request, reference)
+    form = TransferForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, incident, form.errors)
+    try:
+        incident = incident_transfer(
+            incident=incident,
+            actor=request.user,  # type: ignore[arg-type]
+            mission=form.cleaned_data["mission"],
+            reason=form.cleaned_data["reason"],
+        )
+    except IncidentInvalid as exc:
+        return _refused(request, incident, exc)
+    return _back_or_away(request, incident, _("Case transferred."))
+
+
+def _back_or_away(request: HttpRequest, incident: Incident, done: str) -> HttpResponse:
+    """To the case page, or to the start page when the change took the case out of the user's sight."""
+    try:
+        incident_get_for(user=request.user, reference=incident.reference)
+    except IncidentNotFound:
+        messages.success(request, done)
+        return HttpResponseRedirect(reverse("landing"))
+    return _after_action(request, incident, done)
+
+
+@require_POST
+@case_worker_required
+def case_pin(request: HttpRequest, reference: str) -> HttpResponse:
+    """Correct the pin; the case is routed again from it (a mission chosen by hand stays)."""
+    incident = _incident_or_404(request, reference)
+    form = PinForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, incident, form.errors)
+    try:
+        incident = incident_location_correct(
+            incident=incident,
+            actor=request.user,  # type: ignore[arg-type]
+            location=form.point(),
+        )
+    except IncidentInvalid as exc:
+        return _refused(request, incident, exc)
+    return _back_or_away(request, incident, _("Pin corrected."))
+
+
+@require_POST
+@case_worker_required
+def case_person_add(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _incident_or_404(request, reference)
+    form = PersonForm(request.POST, prefix="new")
+    if not form.is_valid():
+        return _refused(request, incident, form.errors)
+    try:
+        person_add(incident=incident, actor=request.user, person=form.as_input())  # type: ignore[arg-type]
+    except IncidentInvalid as exc:
+        return _refused(request, incident, exc)
+    return _after_action(request, incident, _("Person added."))
+
+
+@require_POST
+@case_worker_required
+def case_person_status(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+    incident = _incident_or_404(request, reference)
+    person = AffectedPerson.objects.filter(incident=incident, pk=person_id).first()
+    if person is None:
+        raise Http404(_("No such person."))
+    form = PersonStatusForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, incident, form.errors)
+    try:
+        person_status_change(
+            person=person,
+            actor=request.user,  # type: ignore[arg-type]
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
+    except IncidentInvalid as exc:
+        return _refused(request, incident, exc)
+    return _after_action(request, incident, _("Person's status changed."))
+
+
+@require_http_methods(["GET"])
+@case_worker_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases the user may see, open first, filtered; `?partial=1` returns only the table (auto-refresh)."""
+    form = CaseFilterForm(request.GET or None)
+    queryset = incident_list_visible_to(user=request.user)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        occurred_from, occurred_to = form.bounds()
+        queryset = incident_filter(
+            queryset=queryset,
+            filters=IncidentFilter(
+                status=data["status"] or None,
+                category=data["category"] or None,
+                severity=data["severity"],
+                country=data["country"] or None,
+                mission=data["mission"].code if data["mission"] else None,
+                occurred_from=occurred_from,
+                occurred_to=occurred_to,
+                q=data["q"] or None,
+            ),
+        )
+    elif form.is_bound:
+        queryset = queryset.none()
+    page = Paginator(incident_order_open_first(queryset), CASE_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("partial", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "incidents/_case_table.html" if request.GET.get("partial") else "incidents/case_list.html"
+    return render(request, template, context)
+
+
+def _mission_alerts(request: HttpRequest) -> list[Alert]:
+    """The alerts of the user's missions (and those they supervise), unacknowledged first, soonest deadline first."""
+    alerts = alert_list_visible_to(user=request.user).filter(mission_id__in=mission_ids_of(user=request.user))
+    return list(_with_deliveries(_unacknowledged_first(alerts))[:INBOX_ALERTS_MAX])
+
+
+@require_http_methods(["GET"])
+@case_worker_required
+def mission_inbox(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, Role.MISSION_STAFF):
+        raise PermissionDenied(_("The inbox is for mission staff."))
+    cases = incident_order_open_first(incident_list_visible_to(user=request.user).filter(status__in=OPEN_STATUSES))
+    context = {"alerts": _mission_alerts(request), "cases": cases[:200]}
+    template = "incidents/_inbox_body.html" if request.GET.get("partial") else "incidents/mission_inbox.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET"])
+@case_worker_required
+def duty_queue(request: HttpRequest) -> HttpResponse:
+    if not sees_all_cases(request.user):
+        raise PermissionDenied(_("The duty queue is for HQ."))
+    unroutable = incident_order_open_first(
+        incident_list_visible_to(user=request.user).filter(needs_review=True, status__in=OPEN_STATUSES)
+    )
+    hq_alerts = alert_list_visible_to(user=request.user).filter(mission__isnull=True)
+    context = {
+        "escalated": list(_with_deliveries(_unacknowledged_first(hq_alerts))[:INBOX_ALERTS_MAX]),
+        "unroutable": unroutable[:200],
+    }
+    template = "incidents/_duty_body.html" if request.GET.get("partial") else "incidents/duty_queue.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET"])
+@case_worker_required
+def alert_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """One alert with its deliveries and attempts; 404 alike for a missing alert and another mission's."""
+    try:
+        alert = alert_get_for(user=request.user, public_id=public_id)
+    except AlertNotFound as exc:
+        raise Http404(_("No such alert.")) from exc
+    alert = _with_deliveries(alerts_of_incident(incident_id=alert.incident_id).filter(pk=alert.pk)).get()
+    return render(request, "incidents/alert_page.html", {"alert": alert})
+
+
+@require_POST
+@case_worker_required
+def alert_acknowledge_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Acknowledge in one click (idempotent), then back to the inbox, the queue or the case page."""
+    try:
+        alert = alert_get_for(user=request.user, public_id=public_id)
+    except AlertNotFound as exc:
+        raise Http404(_("No such alert.")) from exc
+    via = AckVia.CASE if request.POST.get("from") == "case" else AckVia.INBOX
+    alert = alert_acknowledge(alert=alert, user=request.user, via=via)  # type: ignore[arg-type]
+    messages.success(request, _("Alert acknowledged."))
+    target = request.POST.get("next") or reverse("landing")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = reverse("landing")
+    return HttpResponseRedirect(target)

@@ -1,0 +1,46 @@
+"""Geocoding API: `GET /api/geocode/?q=` answers the same object as `manage.py geocode`."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from safety.fields import CountryCodeField
+from safety.geo.chain import geocode
+
+
+class GeocodeCandidateSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    found = serializers.BooleanField()
+    lat = serializers.FloatField(allow_null=True)
+    lon = serializers.FloatField(allow_null=True)
+    country = serializers.CharField(allow_null=True)
+    admin1 = serializers.CharField()
+    display_name = serializers.CharField()
+    confidence = serializers.FloatField()
+    source = serializers.CharField()
+
+
+class GeocodeOutputSerializer(GeocodeCandidateSerializer):
+    candidates = GeocodeCandidateSerializer(many=True)
+
+
+class GeocodeApi(APIView):
+    """Geocode a place description (offline first, then the configured providers)."""
+
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(max_length=300, trim_whitespace=False)
+        country = CountryCodeField(required=False)
+
+        def validate_q(self, value: str) -> str:
+            if not value.strip():
+                raise serializers.ValidationError("say which place to look for")
+            return value
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: GeocodeOutputSerializer})
+    def get(self, request: Request) -> Response:
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        found = geocode(params.validated_data["q"], country_hint=params.validated_data.get("country"))
+        return Response(found.result.as_dict())
