@@ -5,6 +5,7 @@ with TRUNCATE of the case and alert tables only, so the reference data stays.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -207,6 +208,7 @@ def services(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:  #
         smtp.stop()
         broker.stop()
         point_celery_at(previous_url)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _truncate() -> None:
