@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/", include("safety.api_urls")),
     path("api/", include("incidents.urls")),
+    path("", include("maps.urls")),
 ]

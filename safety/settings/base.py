@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "safety",
     "safety.geo",
+    "safety.advisories",
     "missions",
     "incidents",
     "maps",
@@ -193,3 +194,10 @@ ALERT_ACK_WITHIN_MINUTES = {
     2: int(env("ALERT_ACK_WITHIN_MINUTES_SEV2", "120") or 120),
     1: int(env("ALERT_ACK_WITHIN_MINUTES_SEV1", "1440") or 1440),
 }
+
+# Plenary dashboards (maps): optional tile server (empty: the offline country base map), the smallest
+# group of cases shown as a point (smaller groups are shown at their admin-1 or country), grid cell size.
+MAP_TILES_URL = env("MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = env("MAP_TILES_ATTRIBUTION", "")
+MAPS_MIN_CLUSTER_SIZE = int(env("MAPS_MIN_CLUSTER_SIZE", "5") or 5)
+MAPS_GRID_DEG = float(env("MAPS_GRID_DEG", "0.1") or 0.1)
