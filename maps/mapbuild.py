@@ -210,7 +210,7 @@ def build_map(agg: Aggregates, *, at: datetime) -> folium.Map:
         maxClusterRadius=60,
     )
     m.add_child(offline(cluster))
-    peak = max((n for *_, n in rows), default=1) or 1  # type: ignore[type-var]
+    peak = max((int(r[2]) for r in rows), default=1) or 1  # type: ignore[call-overload]
     heat = HeatMap(
         [[r[0], r[1], round(min(1.0, 0.15 + float(r[2]) / float(peak)), 3)] for r in rows],  # type: ignore[arg-type]
         name="Heat map",

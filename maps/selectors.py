@@ -1,8 +1,9 @@
 """Aggregates of incidents for the dashboards: counts and times only, never a case's details.
 
-Every figure is computed in PostgreSQL from one shared WHERE clause built from a DashboardFilter.
-Groups of fewer than settings.MAPS_MIN_CLUSTER_SIZE cases in a grid cell are moved to their region
-(admin-1, else country) so no point on a map can single out one person's case.
+Every figure comes from one SQL statement: the filtered cases are read once into a narrow materialized CTE
+(the current period and the same period a year before), and each figure is a GROUP BY over it.
+Grid cells with fewer than settings.MAPS_MIN_CLUSTER_SIZE cases are moved to their region (admin-1, else
+country) so no point on a map can single out one person's case.
 """
 
 from collections import defaultdict
@@ -11,56 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from incidents.models import Category, Status
 from maps.filters import REGIONS, DashboardFilter
 from maps.shapes import region_centroids
 
 OPEN_STATUSES = (Status.OPEN.value, Status.IN_PROGRESS.value)
-
-
-def _where(f: DashboardFilter) -> tuple[str, list[Any]]:
-    clauses = ["i.occurred_at >= %s", "i.occurred_at < %s"]
-    params: list[Any] = [f.start, f.end]
-    if f.category:
-        clauses.append("i.category = %s")
-        params.append(f.category)
-    if f.severity:
-        clauses.append("i.severity = %s")
-        params.append(f.severity)
-    if f.country:
-        clauses.append("c.iso2 = %s")
-        params.append(f.country)
-    if f.region:
-        clauses.append("c.continent = %s")
-        params.append(f.region)
-    if f.mission:
-        clauses.append("m.code = %s")
-        params.append(f.mission)
-    return " AND ".join(clauses), params
-
-
-FROM = (
-    "FROM incidents_incident i LEFT JOIN geo_country c ON c.id = i.country_id "
-    "LEFT JOIN missions_mission m ON m.id = i.responsible_mission_id"
-)
-
-
-def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
-def _sla_case() -> tuple[str, list[Any]]:
-    """SQL of the acknowledgment deadline (minutes) of a case, by severity, from settings."""
-    deadlines = settings.ALERT_ACK_WITHIN_MINUTES
-    whens = " ".join("WHEN %s THEN %s" for _ in deadlines)
-    params: list[Any] = []
-    for severity, minutes in sorted(deadlines.items()):
-        params += [severity, minutes]
-    return f"(CASE i.severity {whens} END)", params
+WORK_MEM = "64MB"
 
 
 @dataclass(frozen=True)
@@ -103,84 +62,206 @@ class Aggregates:
         return sum(b for _, _, b in self.sla_by_severity)
 
 
-def _counts(f: DashboardFilter, column: str) -> list[tuple[Any, int]]:
-    where, params = _where(f)
-    return [(k, int(n)) for k, n in _rows(f"SELECT {column}, count(*) {FROM} WHERE {where} GROUP BY 1", params)]
+def _filters(f: DashboardFilter) -> tuple[str, list[Any]]:
+    """Non-period conditions on incidents_incident i, by id lookups (no joins in the scan)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.category:
+        clauses.append("i.category = %s")
+        params.append(f.category)
+    if f.severity:
+        clauses.append("i.severity = %s")
+        params.append(f.severity)
+    if f.country:
+        clauses.append("i.country_id = (SELECT id FROM geo_country WHERE iso2 = %s)")
+        params.append(f.country)
+    if f.region:
+        clauses.append("i.country_id IN (SELECT id FROM geo_country WHERE continent = %s)")
+        params.append(f.region)
+    if f.mission:
+        clauses.append("i.responsible_mission_id = (SELECT id FROM missions_mission WHERE code = %s)")
+        params.append(f.mission)
+    return (" AND " + " AND ".join(clauses)) if clauses else "", params
 
 
-def _trend(f: DashboardFilter) -> list[tuple[datetime, int]]:
-    where, params = _where(f)
-    sql = (
-        f"SELECT date_trunc(%s, i.occurred_at AT TIME ZONE 'UTC'), count(*) {FROM} WHERE {where} GROUP BY 1 ORDER BY 1"
-    )
-    return [(bucket, int(n)) for bucket, n in _rows(sql, [f.granularity, *params])]
+def _sla_case() -> tuple[str, list[Any]]:
+    """SQL of the acknowledgment deadline (minutes) of a case, by severity, from settings."""
+    deadlines = sorted(settings.ALERT_ACK_WITHIN_MINUTES.items())
+    params: list[Any] = []
+    for severity, minutes in deadlines:
+        params += [severity, minutes]
+    return "(CASE i.severity " + " ".join("WHEN %s THEN %s" for _ in deadlines) + " END)", params
 
 
-def _ack(f: DashboardFilter) -> tuple[list[AckStats], AckStats | None, list[tuple[int, int, int]]]:
-    where, params = _where(f)
-    deadline, deadline_params = _sla_case()
-    minutes = "EXTRACT(EPOCH FROM (i.acknowledged_at - i.created_at)) / 60.0"
-    breach = (
-        f"(i.acknowledged_at IS NOT NULL AND {minutes} > {deadline}) "
-        f"OR (i.acknowledged_at IS NULL AND i.status IN ('open', 'in_progress') "
-        f"AND EXTRACT(EPOCH FROM (now() - i.created_at)) / 60.0 > {deadline})"
-    )
+def _scan(f: DashboardFilter, columns: str, *, with_previous: bool) -> tuple[str, list[Any]]:
+    """The filtered cases (current period, and the year before if asked) with per-row values, as a subquery."""
+    extra, extra_params = _filters(f)
+    before = f.year_before()
+    period = "(i.occurred_at >= %s AND i.occurred_at < %s)"
+    where = f"({period} OR {period})" if with_previous else period
+    params: list[Any] = [f.start, f.end, before.start, before.end] if with_previous else [f.start, f.end]
+    return f"SELECT {columns} FROM incidents_incident i WHERE {where}{extra}", params + extra_params
+
+
+def _counts_statement(f: DashboardFilter) -> tuple[str, list[Any]]:
+    """One scan, hashed grouping sets: per category, country, status, trend bucket and grid cell."""
+    before = f.year_before()
+    grid = float(settings.MAPS_GRID_DEG)
+    columns = """i.category, i.country_id, i.status, i.admin1_code,
+                 (i.occurred_at >= %s AND i.occurred_at < %s) AS cur,
+                 (i.occurred_at >= %s AND i.occurred_at < %s) AS prev,
+                 date_trunc(%s, i.occurred_at AT TIME ZONE 'UTC') AS bucket,
+                 floor(ST_X(i.location) / %s)::int AS gx, floor(ST_Y(i.location) / %s)::int AS gy"""
+    inner, inner_params = _scan(f, columns, with_previous=True)
+    column_params: list[Any] = [f.start, f.end, before.start, before.end, f.granularity, grid, grid]
     sql = f"""
-        SELECT m.code, m.name_en, count(*), count(i.acknowledged_at),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY {minutes}),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY {minutes}),
-               count(*) FILTER (WHERE {breach}),
-               GROUPING(m.code)
-        {FROM} WHERE {where}
-        GROUP BY GROUPING SETS ((m.code, m.name_en), ())
+        SELECT GROUPING(category, country_id, status, bucket, gx, gy, admin1_code),
+               category, country_id, status, to_char(bucket, 'YYYY-MM-DD'), gx, gy, admin1_code,
+               count(*) FILTER (WHERE cur), count(*) FILTER (WHERE prev)
+        FROM ({inner}) x
+        GROUP BY GROUPING SETS ((category), (country_id), (status), (bucket), (gx, gy, country_id, admin1_code))
     """
-    rows = _rows(sql, [*deadline_params, *deadline_params, *params])
+    return sql, column_params + inner_params
+
+
+def _ack_statement(f: DashboardFilter) -> tuple[str, list[Any]]:
+    """Per mission, per severity and overall: cases, acknowledged, median and p90 minutes, SLA breaches."""
+    deadline, deadline_params = _sla_case()
+    columns = f"""i.responsible_mission_id AS mission_id, i.severity,
+                  (date_part('epoch', i.acknowledged_at - i.created_at) / 60.0)::float4 AS mins,
+                  CASE WHEN i.acknowledged_at IS NOT NULL
+                       THEN date_part('epoch', i.acknowledged_at - i.created_at) / 60.0 > {deadline}
+                       ELSE i.status IN ('open', 'in_progress')
+                            AND date_part('epoch', now() - i.created_at) / 60.0 > {deadline}
+                  END AS late"""
+    inner, inner_params = _scan(f, columns, with_previous=False)
+    sql = f"""
+        SELECT mission_id, severity, count(*), count(mins),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY mins),
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY mins),
+               count(*) FILTER (WHERE late), GROUPING(mission_id), GROUPING(severity)
+        FROM ({inner}) x GROUP BY GROUPING SETS ((mission_id), (severity), ())
+    """
+    return sql, [*deadline_params, *deadline_params, *inner_params]
+
+
+@dataclass(frozen=True)
+class _Names:
+    countries: dict[int, tuple[str, str, str]]
+    missions: dict[int, tuple[str, str]]
+
+
+def _names() -> _Names:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, iso2, name_en, continent FROM geo_country")
+        countries = {row[0]: (row[1], row[2], row[3]) for row in cursor.fetchall()}
+        cursor.execute("SELECT id, code, name_en FROM missions_mission")
+        missions = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+    return _Names(countries, missions)
+
+
+def _day(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+# GROUPING() bitmasks of _counts_statement (bit 6 = category … bit 0 = admin1_code; 1 = not grouped by it).
+SET_CATEGORY, SET_COUNTRY, SET_STATUS, SET_BUCKET, SET_CELL = 0b0111111, 0b1011111, 0b1101111, 0b1110111, 0b1011000
+
+
+def dashboard_aggregates(*, f: DashboardFilter) -> Aggregates:
+    """Every figure of the dashboard for the filter, from two statements (one transaction)."""
+    counts_sql, counts_params = _counts_statement(f)
+    ack_sql, ack_params = _ack_statement(f)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(counts_sql, counts_params)
+        rows = cursor.fetchall()
+        cursor.execute(ack_sql, ack_params)
+        ack = cursor.fetchall()
+    names = _names()
+    categories, countries, statuses, trend, trend_prev, cells = [], [], [], [], [], []
+    for g, category, country_id, status, bucket, gx, gy, admin1, n, p in rows:
+        if g == SET_BUCKET:
+            if n:
+                trend.append((bucket, n))
+            if p:
+                trend_prev.append((bucket, p))
+        elif not n:
+            continue
+        elif g == SET_CATEGORY:
+            categories.append((category, n))
+        elif g == SET_COUNTRY:
+            countries.append((country_id, n))
+        elif g == SET_STATUS:
+            statuses.append((status, n))
+        elif g == SET_CELL:
+            cells.append((gx, gy, country_id, admin1, n))
+    agg = Aggregates(filter=f)
+    labels = dict(Category.choices)
+    agg.by_category = sorted(((k, str(labels.get(k, k)), n) for k, n in categories), key=lambda r: (-r[2], r[0]))
+    by_country: list[tuple[str, str, int]] = []
+    by_region: dict[str, int] = defaultdict(int)
+    for country_id, n in countries:
+        iso2, name, continent = names.countries.get(country_id, ("", "Unknown", ""))
+        by_country.append((iso2, name, n))
+        by_region[continent or ""] += n
+    agg.by_country = sorted(by_country, key=lambda r: (-r[2], r[0]))
+    agg.by_region = sorted(
+        ((k, REGIONS.get(k, "Unknown"), n) for k, n in by_region.items()), key=lambda r: (-r[2], r[0])
+    )
+    agg.by_status = dict(statuses)
+    agg.total = sum(agg.by_status.values())
+    agg.trend = sorted((_day(b), n) for b, n in trend)
+    agg.trend_year_before = sorted((_day(b), n) for b, n in trend_prev)
+    agg.ack_by_mission, agg.ack_overall, agg.sla_by_severity = _ack(ack, names)
+    agg.points, agg.regions = _points(cells, names)
+    return agg
+
+
+def _ack(
+    rows: list[tuple[Any, ...]], names: _Names
+) -> tuple[list[AckStats], AckStats | None, list[tuple[int, int, int]]]:
     per_mission: list[AckStats] = []
     overall = None
-    for code, name, cases, acked, median, p90, breaches, grouping in rows:
+    by_severity: list[tuple[int, int, int]] = []
+    for mission_id, severity, cases, acked, median, p90, late, g_mission, g_severity in rows:
+        if g_mission and not g_severity:
+            by_severity.append((int(severity), int(cases), int(late)))
+            continue
+        code, name = names.missions.get(mission_id, ("", "Not routed (HQ)")) if not g_mission else ("", "All missions")
         stats = AckStats(
-            key=code or "",
-            label=name or ("All missions" if grouping else "Not routed (HQ)"),
+            key=code,
+            label=name,
             cases=int(cases),
             acknowledged=int(acked),
             median_min=float(median) if median is not None else None,
             p90_min=float(p90) if p90 is not None else None,
-            breaches=int(breaches),
+            breaches=int(late),
         )
-        if grouping:
+        if g_mission:
             overall = stats
         else:
             per_mission.append(stats)
     per_mission.sort(key=lambda s: (-s.cases, s.key))
-    sev_sql = (
-        f"SELECT i.severity, count(*), count(*) FILTER (WHERE {breach}) {FROM} WHERE {where} GROUP BY 1 ORDER BY 1"
-    )
-    by_severity = [
-        (int(s), int(n), int(b)) for s, n, b in _rows(sev_sql, [*deadline_params, *deadline_params, *params])
-    ]
+    by_severity.sort()
     return per_mission, overall, by_severity
 
 
-def _points(f: DashboardFilter) -> tuple[list[tuple[float, float, int]], list[tuple[str, float, float, int]]]:
-    """Grid cells with at least MIN cases as points at the cell centre; the rest summed per region centroid."""
-    where, params = _where(f)
+def _points(
+    rows: list[tuple[Any, ...]], names: _Names
+) -> tuple[list[tuple[float, float, int]], list[tuple[str, float, float, int]]]:
+    """Grid cells with at least MIN cases as points at the cell centre; the rest summed per region."""
     grid = float(settings.MAPS_GRID_DEG)
     minimum = int(settings.MAPS_MIN_CLUSTER_SIZE)
-    sql = f"""
-        SELECT floor(ST_X(i.location) / %s)::int, floor(ST_Y(i.location) / %s)::int,
-               coalesce(c.iso2, ''), i.admin1_code, count(*)
-        {FROM} WHERE {where} AND i.location IS NOT NULL GROUP BY 1, 2, 3, 4
-    """
     cells: dict[tuple[int, int], list[tuple[str, str, int]]] = defaultdict(list)
-    for gx, gy, iso2, admin1, n in _rows(sql, [grid, grid, *params]):
-        cells[(gx, gy)].append((iso2, admin1, int(n)))
-    unlocated = _rows(
-        f"SELECT coalesce(c.iso2, ''), i.admin1_code, count(*) {FROM} WHERE {where} AND i.location IS NULL "
-        "GROUP BY 1, 2",
-        params,
-    )
-    points: list[tuple[float, float, int]] = []
     regional: dict[str, int] = defaultdict(int)
+    for gx, gy, country_id, admin1, n in rows:
+        iso2 = names.countries.get(country_id, ("",))[0] if country_id else ""
+        if gx is None:
+            regional[f"{iso2}/{admin1}" if admin1 else iso2] += int(n)
+        else:
+            cells[(gx, gy)].append((iso2, admin1, int(n)))
+    points: list[tuple[float, float, int]] = []
     for (gx, gy), parts in cells.items():
         total = sum(n for _, _, n in parts)
         if total >= minimum:
@@ -188,54 +269,26 @@ def _points(f: DashboardFilter) -> tuple[list[tuple[float, float, int]], list[tu
         else:
             for iso2, admin1, n in parts:
                 regional[f"{iso2}/{admin1}" if admin1 else iso2] += n
-    for iso2, admin1, n in unlocated:
-        regional[f"{iso2}/{admin1}" if admin1 else iso2] += int(n)
     centroids = region_centroids()
     regions: list[tuple[str, float, float, int]] = []
     for key, n in sorted(regional.items()):
         where_at = centroids.get(key) or centroids.get(key.split("/")[0])
         if where_at is not None:
-            regions.append((key, where_at[0], where_at[1], n))
+            regions.append((key or "?", where_at[0], where_at[1], n))
     points.sort()
     return points, regions
 
 
-def dashboard_aggregates(*, f: DashboardFilter) -> Aggregates:
-    """Every figure of the dashboard for the filter (about ten aggregate queries)."""
-    agg = Aggregates(filter=f)
-    labels = dict(Category.choices)
-    agg.by_category = sorted(
-        ((str(k), str(labels.get(k, k)), n) for k, n in _counts(f, "i.category")), key=lambda r: (-r[2], r[0])
-    )
-    where, params = _where(f)
-    agg.by_country = sorted(
-        (
-            (iso2 or "", name or "Unknown", int(n))
-            for iso2, name, n in _rows(f"SELECT c.iso2, c.name_en, count(*) {FROM} WHERE {where} GROUP BY 1, 2", params)
-        ),
-        key=lambda r: (-r[2], r[0]),
-    )
-    agg.by_region = sorted(
-        ((k or "", REGIONS.get(k or "", "Unknown"), n) for k, n in _counts(f, "c.continent")),
-        key=lambda r: (-r[2], r[0]),
-    )
-    agg.by_status = {str(k): n for k, n in _counts(f, "i.status")}
-    agg.total = sum(agg.by_status.values())
-    agg.trend = _trend(f)
-    agg.trend_year_before = _trend(f.year_before())
-    agg.ack_by_mission, agg.ack_overall, agg.sla_by_severity = _ack(f)
-    agg.points, agg.regions = _points(f)
-    return agg
-
-
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
-    """Options of the filter form: countries and missions that have cases, regions, categories."""
-    countries = _rows(
-        "SELECT c.iso2, c.name_en FROM geo_country c WHERE EXISTS "
-        "(SELECT 1 FROM incidents_incident i WHERE i.country_id = c.id) ORDER BY c.name_en",
-        [],
-    )
-    missions = _rows("SELECT code, name_en FROM missions_mission WHERE is_active ORDER BY name_en", [])
+    """Options of the filter form: countries that have cases, active missions, regions, categories."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.iso2, c.name_en FROM geo_country c WHERE EXISTS "
+            "(SELECT 1 FROM incidents_incident i WHERE i.country_id = c.id) ORDER BY c.name_en"
+        )
+        countries = cursor.fetchall()
+        cursor.execute("SELECT code, name_en FROM missions_mission WHERE is_active ORDER BY name_en")
+        missions = cursor.fetchall()
     return {
         "countries": [(str(a), str(b)) for a, b in countries],
         "missions": [(str(a), str(b)) for a, b in missions],

@@ -95,7 +95,8 @@ def _districts_build(country_iso2: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT m.code, ST_AsGeoJSON(ST_SimplifyPreserveTopology(ST_Union(ST_CollectionExtract(ST_MakeValid(ST_GeomFromGeoJSON(s.geometry)), 3)), %s), %s)
+            SELECT m.code, ST_AsGeoJSON(ST_SimplifyPreserveTopology(
+                ST_Union(ST_CollectionExtract(ST_MakeValid(ST_GeomFromGeoJSON(s.geometry)), 3)), %s), %s)
             FROM missions_jurisdiction j
             JOIN missions_mission m ON m.id = j.mission_id
             JOIN geo_country c ON c.id = j.country_id
