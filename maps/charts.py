@@ -98,15 +98,17 @@ def trend_chart(
 def split_bar(parts_in: Sequence[tuple[str, int, str]], *, width: int = 420) -> SafeString:
     """One bar split into parts (label, value, colour), e.g. open vs closed, with the numbers written."""
     total = sum(v for _, v, _ in parts_in) or 1
-    parts = [f'<svg class="osc-chart" role="img" width="{width}" height="40" viewBox="0 0 {width} 40">']
+    height = 24 + 16 * len(parts_in)
+    parts = [f'<svg class="osc-chart" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
     x = 0.0
-    for label, value, color in parts_in:
+    for i, (label, value, color) in enumerate(parts_in):
         w = width * value / total
         text = escape(label)
         parts.append(
             f"<g><title>{text}: {_fmt(value)} ({100 * value / total:.1f}%)</title>"
             f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="18" fill="{color}"></rect>'
-            f'<text x="{x + 2:.1f}" y="32">{text} {_fmt(value)} ({100 * value / total:.0f}%)</text></g>'
+            f'<rect x="0" y="{24 + 16 * i}" width="10" height="10" fill="{color}"></rect>'
+            f'<text x="14" y="{33 + 16 * i}">{text}: {_fmt(value)} ({100 * value / total:.1f}%)</text></g>'
         )
         x += w
     parts.append("</svg>")

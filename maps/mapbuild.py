@@ -184,6 +184,8 @@ def build_map(agg: Aggregates, *, at: datetime) -> folium.Map:
         zoom_start=2,
         min_zoom=2,
         max_zoom=12,
+        minZoom=2,
+        maxZoom=12,
         tiles=None,
         prefer_canvas=True,
         world_copy_jump=True,
