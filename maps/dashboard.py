@@ -45,7 +45,7 @@ def _figures(agg: Aggregates) -> dict[str, object]:
             [("open", agg.open_count, "#dd6b20"), ("closed / resolved", agg.closed_count, "#38a169")]
         ),
         "ack_median_svg": charts.bar_chart(
-            [(s.label, round(s.median_min or 0, 1)) for s in ack_rows], unit=" min", label_px=200
+            [(s.key or s.label, round(s.median_min or 0, 1)) for s in ack_rows], unit=" min", label_px=150
         ),
         "ack_rows": [
             {

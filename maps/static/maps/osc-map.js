@@ -3,6 +3,11 @@
 (function () {
   "use strict";
   var OSC = (window.OSC = window.OSC || {});
+  OSC.stats = {};  /* features drawn per layer, read by the browser tests */
+  function counted(name, layer) {
+    OSC.stats[name] = layer.getLayers().length;
+    return layer;
+  }
 
   OSC.esc = function (value) {
     return String(value).replace(/[&<>"']/g, function (ch) {
@@ -19,10 +24,10 @@
   }
 
   OSC.basemap = function (data) {
-    return L.geoJSON(data.countries, {
+    return counted("basemap", L.geoJSON(data.countries, {
       interactive: false,
       style: { color: "#9aa79a", weight: 0.6, fillColor: "#eef1ea", fillOpacity: 1 },
-    });
+    }));
   };
 
   OSC.binColor = function (data, n) {
@@ -34,7 +39,7 @@
 
   OSC.choropleth = function (data) {
     var counts = data.choropleth.counts;
-    return L.geoJSON(data.countries, {
+    return counted("choropleth", L.geoJSON(data.countries, {
       filter: function (f) { return counts[f.id] > 0; },
       style: function (f) {
         return { color: "#555", weight: 0.5, fillColor: OSC.binColor(data, counts[f.id]), fillOpacity: 0.75 };
@@ -42,7 +47,7 @@
       onEachFeature: function (f, layer) {
         layer.bindTooltip(OSC.esc(countryName(data, f.id)) + ": " + OSC.fmt(counts[f.id]) + " cases", { sticky: true });
       },
-    });
+    }));
   };
 
   OSC.countIcon = function (n, regional) {
@@ -95,7 +100,7 @@
         radius: m.kind === "embassy" ? 5 : 4, color: "#fff", weight: 1, fillColor: "#1f4e79", fillOpacity: 1,
       }).bindTooltip(OSC.esc(m.name) + " · " + OSC.esc(m.city)).addTo(group);
     });
-    return group;
+    return counted("missions", group);
   };
 
   OSC.advisories = function (data) {
@@ -108,7 +113,8 @@
     }
     var national = {};
     data.advisories.forEach(function (a) { if (!a.admin1 && !national[a.country]) national[a.country] = a; });
-    L.geoJSON(data.countries, {
+    var drawn = 0;
+    var nationalLayer = L.geoJSON(data.countries, {
       filter: function (f) { return !!national[f.id]; },
       style: function (f) {
         var c = levels[national[f.id].level].color;
@@ -116,10 +122,12 @@
       },
       onEachFeature: function (f, layer) { layer.bindTooltip(tip(national[f.id]), { sticky: true }); },
     }).addTo(group);
+    drawn += nationalLayer.getLayers().length;
     data.advisories.forEach(function (a) {
       if (!a.admin1) return;
       var shape = data.advisory_regions[a.country + "/" + a.admin1];
       var c = levels[a.level].color;
+      drawn += 1;
       if (shape) {
         L.geoJSON(shape, { style: { color: c, weight: 1, fillColor: c, fillOpacity: 0.55 } })
           .bindTooltip(tip(a), { sticky: true }).addTo(group);
@@ -128,6 +136,7 @@
           .bindTooltip(tip(a)).addTo(group);
       }
     });
+    OSC.stats.advisories = drawn;
     return group;
   };
 
