@@ -10,6 +10,7 @@ import base64
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -32,6 +33,7 @@ LOCAL_ASSETS: dict[str, str | None] = {
     "awesome_markers_css": None,
     "awesome_rotate_css": None,
 }
+E = TypeVar("E")
 APP_JS = ("maps/osc-map.js",)
 APP_CSS = ("maps/dashboard.css",)
 
@@ -51,7 +53,7 @@ def _local(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return result
 
 
-def offline(element: object) -> object:
+def offline(element: E) -> E:
     """Point an element's folium resources at the local copies (instance attributes; the class lists stay)."""
     element.default_js = _local(list(getattr(element, "default_js", [])))  # type: ignore[attr-defined]
     element.default_css = _local(list(getattr(element, "default_css", [])))  # type: ignore[attr-defined]

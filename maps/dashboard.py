@@ -95,7 +95,7 @@ def dashboard_build(*, f: DashboardFilter, export: bool = False, at: datetime | 
         "levels": [(lvl.label, LEVEL_COLORS[lvl]) for lvl in Level],
         **_figures(agg),
     }
-    html = render_to_string("maps/dashboard.html", context)
+    html: str = render_to_string("maps/dashboard.html", context)
     if export:
         html = inline_assets(html)
     timings["page"] = time.perf_counter() - t2

@@ -84,7 +84,7 @@ class AdvisoryListCreateApi(APIView):
             if "admin1" in f:
                 rows = rows.filter(admin1_code=f["admin1"])
         paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
+        page: list[Advisory] | None = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(AdvisoryOutputSerializer(page, many=True).data)
 
     @extend_schema(request=AdvisoryInputSerializer, responses={201: AdvisoryOutputSerializer})

@@ -46,7 +46,8 @@ def open_offline(path: Path, screenshot: Path | None = None) -> dict[str, object
                 "stats": page.evaluate("Object.assign({}, window.OSC.stats)"),
                 "clusters": page.evaluate("document.querySelectorAll('.leaflet-marker-icon').length"),
                 "layers": page.evaluate(
-                    "Array.from(document.querySelectorAll('.leaflet-control-layers label')).map(l => l.textContent.trim())"
+                    "Array.from(document.querySelectorAll('.leaflet-control-layers label'))"
+                    ".map(l => l.textContent.trim())"
                 ),
             }
             # Switch the advisory and mission layers on and hover a cluster: tooltips render escaped labels too.
