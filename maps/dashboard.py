@@ -76,7 +76,8 @@ def dashboard_build(*, f: DashboardFilter, export: bool = False, at: datetime | 
     agg = dashboard_aggregates(f=f)
     timings["aggregates"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    head, body, script = render_parts(build_map(agg, at=at or timezone.now()))
+    folium_map, map_data = build_map(agg, at=at or timezone.now())
+    head, body, script = render_parts(folium_map)
     timings["map"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     context = {
@@ -87,6 +88,7 @@ def dashboard_build(*, f: DashboardFilter, export: bool = False, at: datetime | 
         "map_head": head,
         "map_body": body,
         "map_script": script,
+        "map_data": map_data,
         "app_assets": asset_tags(),
         "presets": PERIOD_PRESETS,
         "choices": filter_choices() if not export else {},

@@ -9,7 +9,7 @@ from branca.element import Figure, MacroElement
 from django.conf import settings
 from django.db import connection
 from folium.plugins import FastMarkerCluster, HeatMap
-from jinja2 import Template
+from folium.template import Template
 
 from maps.assets import offline
 from maps.selectors import Aggregates
@@ -97,15 +97,37 @@ def _advisories(at: datetime, names: dict[str, str]) -> tuple[list[Advisory], li
     return rows, out
 
 
-class DataElement(MacroElement):
-    """Declares `OSC_DATA`, the one object every dashboard layer reads (added to the map first)."""
+class SharedFastMarkerCluster(FastMarkerCluster):
+    """folium's FastMarkerCluster (same plugin assets) reading its rows from OSC_DATA.cluster_rows.
 
-    _template = Template("{% macro script(this, kwargs) %}var OSC_DATA = {{ this.payload }};{% endmacro %}")
+    The rows stay out of folium's script pipeline, which would compile them as a Jinja template.
+    """
 
-    def __init__(self, payload: str) -> None:
-        super().__init__()
-        self._name = "OscData"
-        self.payload = payload
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function(){
+                {{ this.callback }}
+                var data = OSC_DATA.cluster_rows;
+                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                cluster.options.iconCreateFunction = {{ this.icon_create_function.strip() }};
+                for (var i = 0; i < data.length; i++) { callback(data[i]).addTo(cluster); }
+                return cluster;
+            })();
+        {% endmacro %}"""
+    )
+
+
+class SharedHeatMap(HeatMap):
+    """folium's HeatMap (same plugin assets) reading its points from OSC_DATA.heat."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.heatLayer(OSC_DATA.heat, {{ this.options|tojavascript }});
+        {% endmacro %}
+        """
+    )
 
 
 class JsLayer(folium.map.Layer):
@@ -141,8 +163,9 @@ class FragmentFigure(Figure):
     )
 
 
-def build_map(agg: Aggregates, *, at: datetime) -> folium.Map:
-    """The folium map for these aggregates; advisories in force at `at`."""
+def build_map(agg: Aggregates, *, at: datetime) -> tuple[folium.Map, str]:
+    """The folium map for these aggregates (advisories in force at `at`) and its data: the JSON text of OSC_DATA,
+    safe to place inside <script>, to be declared before the map's script."""
     names = _country_names()
     advisory_rows, advisories = _advisories(at, names)
     map_shapes_ensure(admin1_countries=sorted({a.country.iso2 for a in advisory_rows if a.admin1_code}))
@@ -156,7 +179,12 @@ def build_map(agg: Aggregates, *, at: datetime) -> folium.Map:
         for a in advisories
         if a["admin1"]
     }
+    rows: list[list[object]] = [[lat, lon, n, 0] for lat, lon, n in agg.points]
+    rows += [[lat, lon, n, key] for key, lat, lon, n in agg.regions]
+    peak = max((int(r[2]) for r in rows), default=1) or 1  # type: ignore[call-overload]
     plain = {
+        "cluster_rows": rows,
+        "heat": [[r[0], r[1], round(min(1.0, 0.15 + float(r[2]) / float(peak)), 3)] for r in rows],  # type: ignore[arg-type]
         "country_names": names,
         "choropleth": {"counts": counts, "bins": _bins(list(counts.values())), "colors": CHOROPLETH_COLORS},
         "missions": missions,
@@ -193,16 +221,13 @@ def build_map(agg: Aggregates, *, at: datetime) -> folium.Map:
     )
     figure.add_child(m)
     offline(m)
-    m.add_child(DataElement(safe_json(payload)))
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=settings.MAP_TILES_ATTRIBUTION or "tiles", name="Tiles").add_to(m)
     else:
         m.add_child(JsLayer("basemap", name="Countries (offline base map)", overlay=False))
     m.add_child(JsLayer("choropleth", name="Incidents per country", show=True))
-    rows: list[list[object]] = [[lat, lon, n, 0] for lat, lon, n in agg.points]
-    rows += [[lat, lon, n, key] for key, lat, lon, n in agg.regions]
-    cluster = FastMarkerCluster(
-        rows,
+    cluster = SharedFastMarkerCluster(
+        [],
         callback="OSC.clusterRow",
         icon_create_function="OSC.clusterIcon",
         name="Incidents (clustered)",
@@ -212,9 +237,8 @@ def build_map(agg: Aggregates, *, at: datetime) -> folium.Map:
         maxClusterRadius=60,
     )
     m.add_child(offline(cluster))
-    peak = max((int(r[2]) for r in rows), default=1) or 1  # type: ignore[call-overload]
-    heat = HeatMap(
-        [[r[0], r[1], round(min(1.0, 0.15 + float(r[2]) / float(peak)), 3)] for r in rows],  # type: ignore[arg-type]
+    heat = SharedHeatMap(
+        [],
         name="Heat map",
         radius=18,
         blur=15,
@@ -226,7 +250,7 @@ def build_map(agg: Aggregates, *, at: datetime) -> folium.Map:
     m.add_child(JsLayer("advisories", name="Travel advisories", show=False))
     folium.LayerControl(collapsed=False).add_to(m)
     m.add_child(Legend())
-    return m
+    return m, safe_json(payload)
 
 
 def render_parts(m: folium.Map) -> tuple[str, str, str]:

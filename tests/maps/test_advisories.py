@@ -113,8 +113,19 @@ def test_advisory_api_rejects_bad_input_and_saves_nothing(api, admin_user, paylo
 @pytest.mark.django_db
 def test_advisory_layer_carries_advisories_in_force(advisories):
     html = dashboard_build(f=filter_parse(PERIOD), at=T0 + timedelta(days=5)).html
-    data = json.loads(re.search(r"var OSC_DATA = (\{.*?\});", html, re.S).group(1))
+    data = json.loads(re.search(r"var OSC_DATA = (\{.*?\});</script>", html, re.S).group(1))
     levels = {(a["country"], a["admin1"]): a["level"] for a in data["advisories"]}
     assert levels == {("JP", ""): "1", ("JP", "32"): "special"}
     assert data["advisory_regions"]["JP/32"]["type"] in ("Polygon", "MultiPolygon")
     assert "Travel advisories" in html
+
+
+@pytest.mark.django_db
+def test_advisory_admin_lists_and_adds(admin_user, advisories):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user)
+    assert client.get("/admin/advisories/advisory/").status_code == 200
+    assert client.get("/admin/advisories/advisory/add/").status_code == 200
+    assert client.get(f"/admin/advisories/advisory/{advisories['osaka'].pk}/change/").status_code == 200
