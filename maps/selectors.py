@@ -103,46 +103,56 @@ def _scan(f: DashboardFilter, columns: str, *, with_previous: bool) -> tuple[str
     return f"SELECT {columns} FROM incidents_incident i WHERE {where}{extra}", params + extra_params  # noqa: S608 - fragments are constants; values are parameters
 
 
+def _late() -> tuple[str, list[Any]]:
+    """SQL of "this case breached its acknowledgment deadline" (late, or open and unacknowledged past it)."""
+    deadline, deadline_params = _sla_case()
+    sql = f"""CASE WHEN i.acknowledged_at IS NOT NULL
+                   THEN date_part('epoch', i.acknowledged_at - i.created_at) / 60.0 > {deadline}
+                   ELSE i.status IN ('open', 'in_progress')
+                        AND date_part('epoch', now() - i.created_at) / 60.0 > {deadline}
+              END"""
+    return sql, [*deadline_params, *deadline_params]
+
+
 def _counts_statement(f: DashboardFilter) -> tuple[str, list[Any]]:
-    """One scan, hashed grouping sets: per category, country, status, trend bucket and grid cell."""
+    """One scan, hashed grouping sets: per category, country, status, trend bucket, grid cell and severity."""
     before = f.year_before()
     grid = float(settings.MAPS_GRID_DEG)
-    columns = """i.category, i.country_id, i.status, i.admin1_code,
+    late, late_params = _late()
+    columns = f"""i.category, i.country_id, i.status, i.admin1_code, i.severity,
                  (i.occurred_at >= %s AND i.occurred_at < %s) AS cur,
                  (i.occurred_at >= %s AND i.occurred_at < %s) AS prev,
                  date_trunc(%s, i.occurred_at AT TIME ZONE 'UTC') AS bucket,
-                 floor(ST_X(i.location) / %s)::int AS gx, floor(ST_Y(i.location) / %s)::int AS gy"""
+                 floor(ST_X(i.location) / %s)::int AS gx, floor(ST_Y(i.location) / %s)::int AS gy,
+                 {late} AS late"""
     inner, inner_params = _scan(f, columns, with_previous=True)
-    column_params: list[Any] = [f.start, f.end, before.start, before.end, f.granularity, grid, grid]
+    column_params: list[Any] = [f.start, f.end, before.start, before.end, f.granularity, grid, grid, *late_params]
     sql = f"""
-        SELECT GROUPING(category, country_id, status, bucket, gx, gy, admin1_code),
-               category, country_id, status, to_char(bucket, 'YYYY-MM-DD'), gx, gy, admin1_code,
-               count(*) FILTER (WHERE cur), count(*) FILTER (WHERE prev)
+        SELECT GROUPING(category, country_id, status, bucket, gx, gy, admin1_code, severity),
+               category, country_id, status, to_char(bucket, 'YYYY-MM-DD'), gx, gy, admin1_code, severity,
+               count(*) FILTER (WHERE cur), count(*) FILTER (WHERE prev), count(*) FILTER (WHERE cur AND late)
         FROM ({inner}) x
-        GROUP BY GROUPING SETS ((category), (country_id), (status), (bucket), (gx, gy, country_id, admin1_code))
+        GROUP BY GROUPING SETS ((category), (country_id), (status), (bucket), (gx, gy, country_id, admin1_code),
+                                (severity))
     """  # noqa: S608 - fragments are constants; values are parameters
     return sql, column_params + inner_params
 
 
 def _ack_statement(f: DashboardFilter) -> tuple[str, list[Any]]:
-    """Per mission, per severity and overall: cases, acknowledged, median and p90 minutes, SLA breaches."""
-    deadline, deadline_params = _sla_case()
-    columns = f"""i.responsible_mission_id AS mission_id, i.severity,
+    """Per mission and overall: cases, acknowledged, median and p90 minutes to acknowledge, SLA breaches."""
+    late, late_params = _late()
+    columns = f"""i.responsible_mission_id AS mission_id,
                   (date_part('epoch', i.acknowledged_at - i.created_at) / 60.0)::float4 AS mins,
-                  CASE WHEN i.acknowledged_at IS NOT NULL
-                       THEN date_part('epoch', i.acknowledged_at - i.created_at) / 60.0 > {deadline}
-                       ELSE i.status IN ('open', 'in_progress')
-                            AND date_part('epoch', now() - i.created_at) / 60.0 > {deadline}
-                  END AS late"""
+                  {late} AS late"""
     inner, inner_params = _scan(f, columns, with_previous=False)
     sql = f"""
-        SELECT mission_id, severity, count(*), count(mins),
+        SELECT mission_id, count(*), count(mins),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY mins),
                percentile_cont(0.9) WITHIN GROUP (ORDER BY mins),
-               count(*) FILTER (WHERE late), GROUPING(mission_id), GROUPING(severity)
-        FROM ({inner}) x GROUP BY GROUPING SETS ((mission_id), (severity), ())
+               count(*) FILTER (WHERE late), GROUPING(mission_id)
+        FROM ({inner}) x GROUP BY ROLLUP (mission_id)
     """  # noqa: S608 - fragments are constants; values are parameters
-    return sql, [*deadline_params, *deadline_params, *inner_params]
+    return sql, [*late_params, *inner_params]
 
 
 @dataclass(frozen=True)
@@ -164,8 +174,9 @@ def _day(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-# GROUPING() bitmasks of _counts_statement (bit 6 = category … bit 0 = admin1_code; 1 = not grouped by it).
-SET_CATEGORY, SET_COUNTRY, SET_STATUS, SET_BUCKET, SET_CELL = 0b0111111, 0b1011111, 0b1101111, 0b1110111, 0b1011000
+# GROUPING() bitmasks of _counts_statement (bit 7 = category … bit 0 = severity; 1 = not grouped by it).
+SET_CATEGORY, SET_COUNTRY, SET_STATUS, SET_BUCKET = 0b01111111, 0b10111111, 0b11011111, 0b11101111
+SET_CELL, SET_SEVERITY = 0b10110001, 0b11111110
 
 
 def dashboard_aggregates(*, f: DashboardFilter) -> Aggregates:
@@ -179,8 +190,8 @@ def dashboard_aggregates(*, f: DashboardFilter) -> Aggregates:
         cursor.execute(ack_sql, ack_params)
         ack = cursor.fetchall()
     names = _names()
-    categories, countries, statuses, trend, trend_prev, cells = [], [], [], [], [], []
-    for g, category, country_id, status, bucket, gx, gy, admin1, n, p in rows:
+    categories, countries, statuses, trend, trend_prev, cells, severities = [], [], [], [], [], [], []
+    for g, category, country_id, status, bucket, gx, gy, admin1, severity, n, p, late in rows:
         if g == SET_BUCKET:
             if n:
                 trend.append((bucket, n))
@@ -196,6 +207,8 @@ def dashboard_aggregates(*, f: DashboardFilter) -> Aggregates:
             statuses.append((status, n))
         elif g == SET_CELL:
             cells.append((gx, gy, country_id, admin1, n))
+        elif g == SET_SEVERITY:
+            severities.append((int(severity), int(n), int(late)))
     agg = Aggregates(filter=f)
     labels = dict(Category.choices)
     agg.by_category = sorted(((k, str(labels.get(k, k)), n) for k, n in categories), key=lambda r: (-r[2], r[0]))
@@ -213,21 +226,16 @@ def dashboard_aggregates(*, f: DashboardFilter) -> Aggregates:
     agg.total = sum(agg.by_status.values())
     agg.trend = sorted((_day(b), n) for b, n in trend)
     agg.trend_year_before = sorted((_day(b), n) for b, n in trend_prev)
-    agg.ack_by_mission, agg.ack_overall, agg.sla_by_severity = _ack(ack, names)
+    agg.ack_by_mission, agg.ack_overall = _ack(ack, names)
+    agg.sla_by_severity = sorted(severities)
     agg.points, agg.regions = _points(cells, names)
     return agg
 
 
-def _ack(
-    rows: list[tuple[Any, ...]], names: _Names
-) -> tuple[list[AckStats], AckStats | None, list[tuple[int, int, int]]]:
+def _ack(rows: list[tuple[Any, ...]], names: _Names) -> tuple[list[AckStats], AckStats | None]:
     per_mission: list[AckStats] = []
     overall = None
-    by_severity: list[tuple[int, int, int]] = []
-    for mission_id, severity, cases, acked, median, p90, late, g_mission, g_severity in rows:
-        if g_mission and not g_severity:
-            by_severity.append((int(severity), int(cases), int(late)))
-            continue
+    for mission_id, cases, acked, median, p90, late, g_mission in rows:
         code, name = names.missions.get(mission_id, ("", "Not routed (HQ)")) if not g_mission else ("", "All missions")
         stats = AckStats(
             key=code,
@@ -243,8 +251,7 @@ def _ack(
         else:
             per_mission.append(stats)
     per_mission.sort(key=lambda s: (-s.cases, s.key))
-    by_severity.sort()
-    return per_mission, overall, by_severity
+    return per_mission, overall
 
 
 def _points(

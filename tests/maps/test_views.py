@@ -93,3 +93,27 @@ def test_labels_are_escaped_in_the_page(cases, presenter):
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Bangkok" in html  # the acknowledgment table
     assert "\\u003cscript\\u003ealert(1)" in html  # the map data
+
+
+@pytest.mark.django_db
+def test_export_dashboard_command_writes_html_csv_geojson(cases, tmp_path):
+    from django.core.management import call_command
+
+    out, agg_csv, agg_geo = tmp_path / "room.html", tmp_path / "agg.csv", tmp_path / "agg.geojson"
+    call_command(
+        "export_dashboard",
+        out=str(out),
+        csv=str(agg_csv),
+        geojson=str(agg_geo),
+        **{"from": "2026-11-01"},
+        to="2026-11-30",
+        country="JP",
+    )
+    html = out.read_text(encoding="utf-8")
+    assert '<b id="kpi-total">3</b>' in html
+    assert "<script src=" not in html
+    assert "by_country,JP,Japan,3," in agg_csv.read_text(encoding="utf-8")
+    assert json.loads(agg_geo.read_text(encoding="utf-8"))["properties"]["total"] == 3
+    for text in (html, agg_csv.read_text(encoding="utf-8"), agg_geo.read_text(encoding="utf-8")):
+        for secret in SECRETS:
+            assert secret not in text
