@@ -1,6 +1,7 @@
 """The dashboard page: filters, the folium map and the SVG figures, for the browser or as one offline file."""
 
 import time
+from urllib.parse import urlencode
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -93,6 +94,7 @@ def dashboard_build(*, f: DashboardFilter, export: bool = False, at: datetime | 
         "presets": PERIOD_PRESETS,
         "choices": filter_choices() if not export else {},
         "query": f.as_query(),
+        "query_string": urlencode(f.as_query()),
         "min_cluster": settings.MAPS_MIN_CLUSTER_SIZE,
         "levels": [(lvl.label, LEVEL_COLORS[lvl]) for lvl in Level],
         **_figures(agg),

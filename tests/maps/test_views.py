@@ -40,6 +40,7 @@ def test_dashboard_page_shows_the_figures(cases, presenter):
     assert "<svg" in html and "Crime: 4" in html
     assert "/static/vendor/leaflet/dist/leaflet.js" in html
     assert "cdn" not in html.lower() and "unpkg" not in html and "jquery" not in html.lower()
+    assert 'href="/maps/export.html?period=custom&amp;from=2026-11-01&amp;to=2026-11-30"' in html
 
 
 @pytest.mark.django_db
