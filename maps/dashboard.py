@@ -1,9 +1,9 @@
 """The dashboard page: filters, the folium map and the SVG figures, for the browser or as one offline file."""
 
 import time
-from urllib.parse import urlencode
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.template.loader import render_to_string

@@ -16,6 +16,7 @@ from maps.models import MapShape, ShapeKind
 COUNTRY_TOLERANCE_DEG = 0.1
 SMALL_COUNTRY_TOLERANCE_DEG = 0.01
 REGION_TOLERANCE_DEG = 0.05
+DISTRICT_TOLERANCE_DEG = 0.2
 DECIMALS = 2
 PLACES_PER_REGION = 40
 
@@ -95,7 +96,7 @@ def _districts_build(country_iso2: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT m.code, ST_AsGeoJSON(ST_SimplifyPreserveTopology(
+            SELECT m.code, ST_AsGeoJSON(ST_Simplify(
                 ST_Union(ST_CollectionExtract(ST_MakeValid(ST_GeomFromGeoJSON(s.geometry)), 3)), %s), %s)
             FROM missions_jurisdiction j
             JOIN missions_mission m ON m.id = j.mission_id
@@ -104,7 +105,7 @@ def _districts_build(country_iso2: str) -> int:
             WHERE c.iso2 = %s AND j.admin1_code <> ''
             GROUP BY m.code
             """,
-            [REGION_TOLERANCE_DEG, DECIMALS, country_iso2],
+            [DISTRICT_TOLERANCE_DEG, DECIMALS, country_iso2],
         )
         rows = cursor.fetchall()
     MapShape.objects.filter(kind=ShapeKind.DISTRICT, key__endswith=f"/{country_iso2}").delete()
