@@ -56,6 +56,9 @@ def open_offline(path: Path, screenshot: Path | None = None) -> dict[str, object
             page.wait_for_timeout(300)
             page.hover(".leaflet-marker-icon >> nth=0")
             page.wait_for_timeout(200)
+            result["tooltip"] = page.evaluate(
+                "OSC.clusterRow([1, 1, 1, '<img src=x onerror=\"window.__xss=3\">']).getTooltip()._content"
+            )
             result["xss_after"] = page.evaluate("window.__xss === undefined ? null : window.__xss")
             result["stats_after"] = page.evaluate("Object.assign({}, window.OSC.stats)")
             result["heat"] = page.evaluate("document.querySelectorAll('canvas.leaflet-heatmap-layer').length")
@@ -111,3 +114,4 @@ def test_script_in_case_place_or_labels_never_runs(operator, tmp_path):
     result = open_offline(out, ARTIFACTS / "maps-xss.png")
     assert result["errors"] == []
     assert result["xss"] is None and result["xss_after"] is None
+    assert "<img" not in result["tooltip"] and "&lt;img" in result["tooltip"]
