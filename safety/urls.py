@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("incidents.page_urls")),
     path("", include("incidents.alerts.urls")),
     path("api/", include("missions.urls")),
+    path("", include("maps.urls")),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from safety.roles import Role, roles_of
 from safety.timezones import KNOWN_ZONES, SESSION_KEY
 
-DASHBOARD_URL = "/dashboard/"
+DASHBOARD_URL = "/maps/"
 
 
 def start_page_of(user: object) -> str:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "safety",
     "safety.geo",
+    "safety.advisories",
     "missions",
     "incidents",
     "maps",
@@ -310,3 +311,7 @@ OSC_CONTENT_SECURITY_POLICY = env(
     "base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
 )
 OSC_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Plenary dashboards (maps): optional tile server (empty: the offline country base map), the smallest
+# group of cases shown as a point (smaller groups are shown at their admin-1 or country), grid cell size.
+MAPS_MIN_CLUSTER_SIZE = int(env("MAPS_MIN_CLUSTER_SIZE", "5") or 5)
+MAPS_GRID_DEG = float(env("MAPS_GRID_DEG", "0.1") or 0.1)

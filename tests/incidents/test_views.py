@@ -69,7 +69,7 @@ def browser_client(client):  # type: ignore[no-untyped-def]
         (Role.OPERATOR, None, "/cases/"),
         (Role.DUTY_OFFICER, None, "/duty/"),
         (Role.MISSION_STAFF, "emb-th-bangkok", "/inbox/"),
-        (Role.PRESENTER, None, "/dashboard/"),
+        (Role.PRESENTER, None, "/maps/"),
         (Role.ADMIN, None, "/admin/"),
     ],
 )
