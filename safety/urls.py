@@ -6,8 +6,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from safety import health
-from safety.auth_forms import LockoutAuthenticationForm
 from safety import views as safety_views
+from safety.auth_forms import LockoutAuthenticationForm
 from safety.geo import views as geo_views
 
 urlpatterns = [
