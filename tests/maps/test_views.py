@@ -14,7 +14,7 @@ URLS = ["/maps/", "/maps/export.html", "/maps/export.csv", "/maps/export.geojson
 
 
 def browser(user):  # type: ignore[no-untyped-def]
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
 
@@ -118,3 +118,12 @@ def test_export_dashboard_command_writes_html_csv_geojson(cases, tmp_path):
     for text in (html, agg_csv.read_text(encoding="utf-8"), agg_geo.read_text(encoding="utf-8")):
         for secret in SECRETS:
             assert secret not in text
+
+
+@pytest.mark.django_db
+def test_dashboard_speaks_korean_by_default(cases, presenter):
+    client = Client()
+    client.force_login(presenter)
+    html = client.get("/maps/", PERIOD).content.decode()
+    assert '<html lang="ko">' in html
+    assert "범죄: 4" in html
