@@ -605,7 +605,7 @@ def _confidence(best: _Candidate, others: list[_Candidate]) -> float:
         and o.population >= best.population * 0.3
     ]
     if rivals:
-        confidence *= 0.6
+        confidence *= 0.5
     if best.population < 1_000:
         confidence *= 0.85
     return confidence
