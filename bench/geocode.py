@@ -69,7 +69,10 @@ def main() -> None:
     total = [ok for values in hits.values() for ok in values]
     times_ms.sort()
     print(f"geocode benchmark: {len(rows)} queries (offline chain)")
-    print(f"accuracy within {WITHIN_KM:.0f} km and right country: {sum(total) / len(total):.1%} ({sum(total)}/{len(total)})")
+    print(
+        f"accuracy within {WITHIN_KM:.0f} km and right country: "
+        f"{sum(total) / len(total):.1%} ({sum(total)}/{len(total)})"
+    )
     for kind, values in sorted(hits.items()):
         print(f"  {kind:14} {sum(values) / len(values):6.1%} ({sum(values)}/{len(values)})")
     print(

@@ -60,7 +60,8 @@ def border_points(n: int, rng: random.Random) -> list[tuple[float, float]]:
         cursor.execute(
             """
             WITH shared AS (
-                SELECT (ST_Dump(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2))).geom AS line
+                SELECT (ST_Dump(ST_CollectionExtract(
+                    ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2))).geom AS line
                 FROM geo_countrypiece a JOIN geo_countrypiece b
                   ON a.country_id < b.country_id AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
             )
@@ -199,7 +200,8 @@ def main() -> None:
     print(f"agreement on the timed sample: {same / len(sample):.3%}")
     set_pieces, set_plain = server_side(sample * 5)
     print(
-        f"server side, one statement over {len(sample) * 5:,} points in random order: pieces {set_pieces:.3f} ms/point, "
+        f"server side, one statement over {len(sample) * 5:,} points in random order: "
+        f"pieces {set_pieces:.3f} ms/point, "
         f"unsplit ST_Covers {set_plain:.3f} ms/point, ratio {set_plain / set_pieces:.1f}x"
     )
     started = time.perf_counter()

@@ -194,9 +194,9 @@ def route(*, point: Point | None, country_iso2: str | None = None, admin1_code: 
         if decision.mission is not None or country_iso2 is None:
             return decision
     if country_iso2:
-        decision = _by_country(country_iso2, admin1_code, "by the country given")
-        if decision is not None:
-            return decision
+        by_country = _by_country(country_iso2, admin1_code, "by the country given")
+        if by_country is not None:
+            return by_country
         return RoutingDecision(
             None, country_iso2, admin1_code, f"no mission covers {country_iso2}; HQ duty officer", "unroutable"
         )

@@ -67,7 +67,8 @@ def _points_on_cut_lines(limit: int) -> list[tuple[str, float, float]]:
             SELECT c.iso2, ST_X(pt), ST_Y(pt) FROM (
                 SELECT a.country_id,
                        ST_LineInterpolatePoint(
-                           (ST_Dump(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2))).geom,
+                           (ST_Dump(ST_CollectionExtract(
+                               ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2))).geom,
                            0.5) AS pt
                 FROM geo_countrypiece a JOIN geo_countrypiece b
                   ON a.country_id = b.country_id AND a.id < b.id AND ST_Touches(a.geom, b.geom)
@@ -85,7 +86,7 @@ def test_route_points_on_subdivide_cut_lines_keep_their_country():
     points = _points_on_cut_lines(40)
     assert len(points) >= 20
     with connection.cursor() as cursor:
-        for iso2, lon, lat in points:
+        for _iso2, lon, lat in points:
             cursor.execute(
                 "SELECT count(*) FROM geo_countrypiece WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326))",
                 [lon, lat],
