@@ -32,6 +32,8 @@ def near(result, lat: float, lon: float, km: float = 25.0) -> bool:  # type: ign
         ("Pataya", "TH", 12.93, 100.88),
         ("Danang", "VN", 16.07, 108.22),
         ("다낭", "VN", 16.07, 108.22),
+        ("오사카", "JP", 34.69, 135.50),  # from the shipped Korean exonyms (GeoNames lacks it)
+        ("일본 후쿠오카", "JP", 33.59, 130.40),
         ("Đà Nẵng", "VN", 16.07, 108.22),
         ("Shibuya, Tokyo", "JP", 35.66, 139.70),
         ("near Sihanoukville", "KH", 10.61, 103.53),
