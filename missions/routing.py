@@ -61,18 +61,18 @@ ORDER BY q.i
 """
 _ROUTE_ONE_SQL = "SELECT * FROM osc_route(%s, %s, %s)"
 
-_missions: dict[int, Mission] = {}
-_missions_loaded_at = 0.0
+_missions: tuple[float, dict[int, Mission]] = (0.0, {})
 
 
 def _mission(mission_id: int) -> Mission:
-    global _missions_loaded_at
+    """The mission by id from the per-process cache (replaced whole, so threads never see it half-built)."""
+    global _missions
+    loaded_at, missions = _missions
     now = time.monotonic()
-    if now - _missions_loaded_at > MISSION_CACHE_TTL_S or mission_id not in _missions:
-        _missions.clear()
-        _missions.update({m.pk: m for m in Mission.objects.select_related("country")})
-        _missions_loaded_at = now
-    return _missions[mission_id]
+    if now - loaded_at > MISSION_CACHE_TTL_S or mission_id not in missions:
+        missions = {m.pk: m for m in Mission.objects.select_related("country")}
+        _missions = (now, missions)
+    return missions[mission_id]
 
 
 def _decide(row: tuple[object, ...], how: str) -> RoutingDecision | None:

@@ -168,9 +168,7 @@ def placenames_load(*, progress: Progress = _quiet, places_checksum: str = "", f
     alternate name, normalised by the SQL function `osc_norm`. Airport-style codes (2-4 capitals)
     are left out. Idempotent: skipped when the places and the normalisation are unchanged."""
     started = time.monotonic()
-    checksum = hashlib.sha256(
-        f"{places_checksum}:{PLACENAMES_VERSION}:{_sha256(KOREAN_EXONYMS)}".encode()
-    ).hexdigest()
+    checksum = hashlib.sha256(f"{places_checksum}:{PLACENAMES_VERSION}:{_sha256(KOREAN_EXONYMS)}".encode()).hexdigest()
     if not force and _is_current("placenames", checksum, PlaceName.objects.count()):
         progress("place names: up to date")
         return LoadResult("placenames", PlaceName.objects.count(), True, time.monotonic() - started)
