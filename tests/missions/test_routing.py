@@ -179,3 +179,31 @@ def test_route_command_and_api(tmp_path, api, operator):
     assert body["mission"] == "emb-jp-tokyo" and body["country"] == "JP" and body["admin1"] == "40"
     bad = api(operator).get("/api/route/", {"lat": 95, "lon": 0})
     assert bad.status_code == 400 and "lat" in bad.json()["fields"]
+
+
+@pytest.mark.django_db
+def test_district_area_cut_lines_of_its_pieces_keep_the_area():
+    area = district_area_save(
+        name="Test: big round area around Nagoya",
+        mission=Mission.objects.get(code="emb-jp-tokyo"),
+        country=Country.objects.get(iso2="JP"),
+        geom=Point(x=136.9, y=35.2, srid=4326).buffer(0.4, quadsegs=200),
+    )
+    assert area.pieces.count() > 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ST_X(pt), ST_Y(pt) FROM (
+                SELECT ST_LineInterpolatePoint((ST_Dump(ST_CollectionExtract(
+                    ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2))).geom, 0.5) AS pt
+                FROM missions_districtareapiece a JOIN missions_districtareapiece b
+                  ON a.area_id = b.area_id AND a.id < b.id AND ST_Touches(a.geom, b.geom)
+                WHERE a.area_id = %s
+            ) s
+            """,
+            [area.pk],
+        )
+        points = cursor.fetchall()
+    assert points
+    decisions = route_points(points)
+    assert all(d.method == "district_area" and d.mission.code == "emb-jp-tokyo" for d in decisions)
