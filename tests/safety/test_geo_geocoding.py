@@ -38,7 +38,7 @@ def near(result, lat: float, lon: float, km: float = 25.0) -> bool:  # type: ign
         ("Shibuya, Tokyo", "JP", 35.66, 139.70),
         ("near Sihanoukville", "KH", 10.61, 103.53),
         ("Sihanoukvile", "KH", 10.61, 103.53),
-        ("Sanamxay district, Attapeu province, Laos", "LA", 14.9, 107.2),
+        ("Sanamxay district, Attapeu province, Laos", "LA", 14.8, 106.95),
         ("Munchen", "DE", 48.14, 11.58),
         ("Kuala Lumpur Malaysia", "MY", 3.14, 101.69),
         ("Springfield, Illinois", "US", 39.80, -89.64),
