@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection
 
@@ -125,12 +126,15 @@ def _lookup(points: Sequence[tuple[float, float]], forced: Sequence[str | None])
     return fetchall_prepared(_ROUTE_SQL, [lons, lats, [f or "" for f in forced]])
 
 
-def route_points(
-    points: Sequence[tuple[float, float]], *, max_km: float = NEAREST_COUNTRY_MAX_KM
-) -> list[RoutingDecision]:
-    """Route many (lon, lat) points in one statement (points at sea take one more query each)."""
+def route_points(points: Sequence[tuple[float, float]], *, max_km: float | None = None) -> list[RoutingDecision]:
+    """Route many (lon, lat) points in one statement (points at sea take one more query each).
+
+    At sea: the nearest country within `max_km` (default `ROUTING_NEAREST_COUNTRY_MAX_KM`).
+    """
     if not points:
         return []
+    if max_km is None:
+        max_km = float(getattr(settings, "ROUTING_NEAREST_COUNTRY_MAX_KM", NEAREST_COUNTRY_MAX_KM))
     rows = _lookup(points, [None] * len(points))
     decisions: list[RoutingDecision] = []
     for (lon, lat), row in zip(points, rows, strict=True):

@@ -207,3 +207,10 @@ def test_district_area_cut_lines_of_its_pieces_keep_the_area():
     assert points
     decisions = route_points(points)
     assert all(d.method == "district_area" and d.mission.code == "emb-jp-tokyo" for d in decisions)
+
+
+@pytest.mark.django_db
+def test_route_at_sea_distance_is_a_setting(settings):
+    assert at(11.5, 100.5).mission.code == "emb-th-bangkok"  # Gulf of Thailand, 79 km out
+    settings.ROUTING_NEAREST_COUNTRY_MAX_KM = 50.0
+    assert at(11.5, 100.5).mission is None
