@@ -178,3 +178,14 @@ def test_geocoder_failure_without_a_country_goes_to_the_duty_officer(api, operat
     assert case["responsible_mission"] is None and case["needs_review"] is True
     assert "HQ duty officer" in case["routing_reason"]
     assert Incident.objects.filter(reference=case["reference"]).exists()
+
+
+@pytest.mark.django_db
+def test_text_found_only_outside_the_country_given_is_not_used_for_routing(api, operator):
+    case = api(operator).post("/api/incidents/", body(location_text="Sihanoukville", country="TH"), format="json")
+    assert case.status_code == 201
+    case = case.json()
+    assert case["country"] == "TH" and case["responsible_mission"]["code"] == "emb-th-bangkok"
+    assert case["lat"] is None and case["needs_review"] is True
+    located = TimelineEvent.objects.get(incident__reference=case["reference"], kind="located")
+    assert "outside the country given" in located.message
