@@ -315,3 +315,5 @@ OSC_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), 
 # group of cases shown as a point (smaller groups are shown at their admin-1 or country), grid cell size.
 MAPS_MIN_CLUSTER_SIZE = int(env("MAPS_MIN_CLUSTER_SIZE", "5") or 5)
 MAPS_GRID_DEG = float(env("MAPS_GRID_DEG", "0.1") or 0.1)
+# Routing of a point at sea or off every polygon: the nearest country within this distance, else HQ.
+ROUTING_NEAREST_COUNTRY_MAX_KM = float(env("ROUTING_NEAREST_COUNTRY_MAX_KM", "200") or 200)
