@@ -388,14 +388,14 @@ class CallerRevealApi(APIView):
 class IncidentLocationCorrectApi(APIView):
     """POST: correct the pin of a case (`lat`, `lon`); it is routed again unless its mission was set by hand."""
 
-    class InputSerializer(serializers.Serializer):
+    class LocationInputSerializer(serializers.Serializer):
         lat = LatitudeField()
         lon = LongitudeField()
 
-    @extend_schema(request=InputSerializer, responses={200: IncidentDetailOutputSerializer})
+    @extend_schema(request=LocationInputSerializer, responses={200: IncidentDetailOutputSerializer})
     def post(self, request: Request, reference: str) -> Response:
         incident = incident_get_for(user=request.user, reference=reference)
-        data = self.InputSerializer(data=request.data)
+        data = self.LocationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         point = Point(x=data.validated_data["lon"], y=data.validated_data["lat"], srid=4326)
         incident_location_correct(incident=incident, actor=request.user, location=point)
@@ -405,7 +405,7 @@ class IncidentLocationCorrectApi(APIView):
 class IncidentMissionOverrideApi(APIView):
     """POST: give the case to another mission (`mission` code) with a `reason`."""
 
-    class InputSerializer(serializers.Serializer):
+    class MissionOverrideInputSerializer(serializers.Serializer):
         mission = serializers.SlugField(max_length=60)
         reason = serializers.CharField(max_length=290)
 
@@ -415,10 +415,10 @@ class IncidentMissionOverrideApi(APIView):
                 raise serializers.ValidationError(f"unknown mission {value!r}")
             return mission
 
-    @extend_schema(request=InputSerializer, responses={200: IncidentDetailOutputSerializer})
+    @extend_schema(request=MissionOverrideInputSerializer, responses={200: IncidentDetailOutputSerializer})
     def post(self, request: Request, reference: str) -> Response:
         incident = incident_get_for(user=request.user, reference=reference)
-        data = self.InputSerializer(data=request.data)
+        data = self.MissionOverrideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         incident = incident_mission_override(
             incident=incident,
