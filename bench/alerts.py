@@ -14,6 +14,7 @@ printing lost= and duplicated=.
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -295,6 +296,7 @@ def main() -> None:
         stack.stop()
         receiver.stop()
         broker.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def setup_rows(hook_url: str) -> str:

@@ -56,3 +56,6 @@ class TimelineEventAdmin(AppendOnlyAdmin):
     list_display = ("at", "incident", "kind", "actor", "message")
     list_filter = ("kind",)
     search_fields = ("incident__reference",)
+
+
+import incidents.alerts.admin  # noqa: E402, F401 - registers the alert admin (Django discovers only this module)

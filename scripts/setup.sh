@@ -77,4 +77,5 @@ log "migrating"
 log "loading reference data"
 .venv/bin/python manage.py load_reference_data
 .venv/bin/python manage.py create_demo_users
+mkdir -p var  # celery beat's schedule file (Procfile) lives here
 log "ready"

@@ -99,6 +99,8 @@ def _send_webhook(delivery: Delivery) -> int | None:
         raise DeliveryTemporaryError(f"timeout after {settings.ALERT_WEBHOOK_TIMEOUT_S:g} s") from exc
     except requests.ConnectionError as exc:
         raise DeliveryTemporaryError(f"connection failed: {exc}") from exc
+    except requests.RequestException as exc:  # a bad URL, a redirect loop: retrying will not help
+        raise DeliveryPermanentError(f"request refused: {type(exc).__name__}: {exc}") from exc
     code = response.status_code
     if 200 <= code < 300:
         return code

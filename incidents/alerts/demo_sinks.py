@@ -4,11 +4,13 @@ Run with `python -m incidents.alerts.demo_sinks`; each message received is print
 """
 
 import argparse
+import email
 import hmac
 import json
 import logging
 import os
 import time
+from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,9 +19,8 @@ logger = logging.getLogger("osc.demo_sinks")
 
 class PrintingSMTPHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
-        text = envelope.content.decode("utf-8", errors="replace")
-        subject = next((line for line in text.splitlines() if line.lower().startswith("subject:")), "")
-        logger.info("mail to %s %s (%d bytes)", ",".join(envelope.rcpt_tos), subject, len(text))
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
+        logger.info("mail to %s: %s (%d bytes)", ",".join(envelope.rcpt_tos), message["Subject"], len(envelope.content))
         return "250 Message accepted for delivery"
 
 

@@ -42,11 +42,10 @@ def escalation_steps_audit() -> int:
     now = timezone.now()
     horizon = now + timedelta(seconds=settings.ALERT_ESCALATION_AUDIT_EVERY_S)
     overdue = now - timedelta(seconds=settings.ALERT_ESCALATION_GRACE_S)
-    soon = now + timedelta(seconds=0)
     rows = list(
         Alert.objects.filter(acknowledged_at__isnull=True, incident__acknowledged_at__isnull=True)
         .exclude(escalation_token="")
-        .filter(Q(ack_due_at__lte=overdue) | Q(ack_due_at__gt=soon, ack_due_at__lte=horizon))
+        .filter(Q(ack_due_at__lte=overdue) | Q(ack_due_at__gt=now, ack_due_at__lte=horizon))
         .order_by("ack_due_at")
         .values_list("pk", "escalation_token", "ack_due_at")[:SWEEP_BATCH]
     )

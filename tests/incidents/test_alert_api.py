@@ -120,3 +120,16 @@ def test_tampered_link_is_refused(two_alerts):
     assert response.status_code == 400
     bangkok.refresh_from_db()
     assert bangkok.acknowledged_at is None
+
+
+@pytest.mark.django_db
+def test_admin_shows_alerts_and_deliveries_read_only(admin_user, two_alerts):
+    bangkok, _ = two_alerts
+    client = Client()
+    client.force_login(admin_user)
+    assert client.get("/admin/incidents/alert/").status_code == 200
+    page = client.get(f"/admin/incidents/alert/{bangkok.pk}/change/")
+    assert page.status_code == 200 and "inbox" in page.content.decode()
+    delivery = bangkok.deliveries.get()
+    assert client.get(f"/admin/incidents/delivery/{delivery.pk}/change/").status_code == 200
+    assert client.get("/admin/incidents/alert/add/").status_code == 403

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from incidents.alerts.models import AckVia, Alert, AlertLevel, Delivery
@@ -57,7 +58,7 @@ def test_incident_log_writes_alert_and_one_delivery_per_active_channel(
 @pytest.mark.django_db
 def test_incident_log_that_fails_leaves_no_alert(operator):
     before = (Incident.objects.count(), Alert.objects.count(), Delivery.objects.count())
-    with pytest.raises(Exception, match="phone"):
+    with pytest.raises(ValidationError, match="phone"):
         log_incident(reported_by=operator, callers=[CallerInput(name="x", phone="not a number")], **PATTAYA)
     assert (Incident.objects.count(), Alert.objects.count(), Delivery.objects.count()) == before
 

@@ -5,6 +5,7 @@ with TRUNCATE of the case and alert tables only, so the reference data stays.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -164,10 +165,9 @@ class CeleryStack:
 
 def point_celery_at(url: str) -> None:
     """Make this process publish to `url` (the web side of the tests logs incidents in-process)."""
+    os.environ["CELERY_BROKER_URL"] = url  # celery reads this variable before its own setting
     celery_app.conf.broker_url = url
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    celery_app._pool = None  # kombu keeps one pool per URL: drop ours, the next publish picks the new URL
     celery_app.amqp._producer_pool = None
 
 
@@ -208,6 +208,7 @@ def services(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:  #
         smtp.stop()
         broker.stop()
         point_celery_at(previous_url)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _truncate() -> None:
