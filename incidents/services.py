@@ -112,6 +112,8 @@ class IntakeLocation:
     display_name: str = ""
     country_iso2: str | None = None
     pending: bool = False
+    # The text was found only outside the country the operator gave: not used for routing.
+    elsewhere: str | None = None
 
     @property
     def low_confidence(self) -> bool:
@@ -140,6 +142,8 @@ def incident_locate(*, location_text: str, location: Point | None, country_iso2:
         return IntakeLocation(
             None, None, GEOCODE_PENDING if pending else result.source, country_iso2=country_iso2, pending=pending
         )
+    if country_iso2 and result.country and result.country != country_iso2:
+        return IntakeLocation(None, None, result.source, result.display_name, country_iso2, elsewhere=result.country)
     return IntakeLocation(
         Point(x=result.lon, y=result.lat, srid=4326),
         result.confidence,
@@ -271,6 +275,8 @@ def _regeocode_enqueue(incident_id: int) -> None:
 def _located_message(placed: IntakeLocation) -> str:
     if placed.pending:
         return "geocoder unavailable; the case will be geocoded again"
+    if placed.elsewhere:
+        return f"found only outside the country given ({placed.display_name}, {placed.elsewhere}); not used"
     if placed.point is None:
         return "place not found; routed without a point"
     return f"{placed.display_name} ({placed.source}, confidence {placed.confidence:.2f})"

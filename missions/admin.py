@@ -1,8 +1,12 @@
 """Admin of missions, districts and memberships."""
 
-from django.contrib import admin
+from typing import Any
 
-from missions.models import Jurisdiction, Membership, Mission, MissionChannel
+from django.contrib import admin
+from django.http import HttpRequest
+
+from missions.models import DistrictArea, Jurisdiction, Membership, Mission, MissionChannel
+from missions.services import district_area_pieces_rebuild
 from safety.admin_base import OfflineGISAdmin
 
 
@@ -55,3 +59,22 @@ class MissionChannelAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("mission__code", "email", "url")
     autocomplete_fields = ("mission",)
+
+
+@admin.register(DistrictArea)
+class DistrictAreaAdmin(OfflineGISAdmin):
+    """District areas drawn on the offline map; saving rebuilds the subdivided lookup pieces."""
+
+    list_display = ("name", "mission", "country", "admin1_code", "priority")
+    list_filter = ("country",)
+    search_fields = ("name", "mission__code")
+    autocomplete_fields = ("country", "mission")
+    readonly_fields = ("piece_count",)
+
+    @admin.display(description="lookup pieces")
+    def piece_count(self, obj: DistrictArea) -> int:
+        return obj.pieces.count() if obj.pk else 0
+
+    def save_model(self, request: HttpRequest, obj: DistrictArea, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        district_area_pieces_rebuild(area=obj)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection
 
@@ -61,18 +62,18 @@ ORDER BY q.i
 """
 _ROUTE_ONE_SQL = "SELECT * FROM osc_route(%s, %s, %s)"
 
-_missions: dict[int, Mission] = {}
-_missions_loaded_at = 0.0
+_missions: tuple[float, dict[int, Mission]] = (0.0, {})
 
 
 def _mission(mission_id: int) -> Mission:
-    global _missions_loaded_at
+    """The mission by id from the per-process cache (replaced whole, so threads never see it half-built)."""
+    global _missions
+    loaded_at, missions = _missions
     now = time.monotonic()
-    if now - _missions_loaded_at > MISSION_CACHE_TTL_S or mission_id not in _missions:
-        _missions.clear()
-        _missions.update({m.pk: m for m in Mission.objects.select_related("country")})
-        _missions_loaded_at = now
-    return _missions[mission_id]
+    if now - loaded_at > MISSION_CACHE_TTL_S or mission_id not in missions:
+        missions = {m.pk: m for m in Mission.objects.select_related("country")}
+        _missions = (now, missions)
+    return missions[mission_id]
 
 
 def _decide(row: tuple[object, ...], how: str) -> RoutingDecision | None:
@@ -125,12 +126,15 @@ def _lookup(points: Sequence[tuple[float, float]], forced: Sequence[str | None])
     return fetchall_prepared(_ROUTE_SQL, [lons, lats, [f or "" for f in forced]])
 
 
-def route_points(
-    points: Sequence[tuple[float, float]], *, max_km: float = NEAREST_COUNTRY_MAX_KM
-) -> list[RoutingDecision]:
-    """Route many (lon, lat) points in one statement (points at sea take one more query each)."""
+def route_points(points: Sequence[tuple[float, float]], *, max_km: float | None = None) -> list[RoutingDecision]:
+    """Route many (lon, lat) points in one statement (points at sea take one more query each).
+
+    At sea: the nearest country within `max_km` (default `ROUTING_NEAREST_COUNTRY_MAX_KM`).
+    """
     if not points:
         return []
+    if max_km is None:
+        max_km = float(getattr(settings, "ROUTING_NEAREST_COUNTRY_MAX_KM", NEAREST_COUNTRY_MAX_KM))
     rows = _lookup(points, [None] * len(points))
     decisions: list[RoutingDecision] = []
     for (lon, lat), row in zip(points, rows, strict=True):
@@ -194,9 +198,9 @@ def route(*, point: Point | None, country_iso2: str | None = None, admin1_code: 
         if decision.mission is not None or country_iso2 is None:
             return decision
     if country_iso2:
-        decision = _by_country(country_iso2, admin1_code, "by the country given")
-        if decision is not None:
-            return decision
+        by_country = _by_country(country_iso2, admin1_code, "by the country given")
+        if by_country is not None:
+            return by_country
         return RoutingDecision(
             None, country_iso2, admin1_code, f"no mission covers {country_iso2}; HQ duty officer", "unroutable"
         )

@@ -26,9 +26,13 @@ BEGIN
     IF c_id IS NULL THEN
         RETURN;
     END IF;
-    SELECT pl.admin1_code INTO a1 FROM geo_place pl
-    WHERE pl.country_code = c_iso2 AND pl.admin1_code <> ''
-    ORDER BY pl.location <-> pt LIMIT 1;
+    -- Nearest place of that country with an admin-1 code (KNN on the GiST index). A country
+    -- without such places (Antarctica) is skipped: the KNN scan would walk every place.
+    IF EXISTS (SELECT 1 FROM geo_place pl WHERE pl.country_code = c_iso2 AND pl.admin1_code <> '') THEN
+        SELECT pl.admin1_code INTO a1 FROM geo_place pl
+        WHERE pl.country_code = c_iso2 AND pl.admin1_code <> ''
+        ORDER BY pl.location <-> pt LIMIT 1;
+    END IF;
     a1 := coalesce(a1, '');
     iso2 := c_iso2;
     admin1 := a1;

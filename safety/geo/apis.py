@@ -19,7 +19,7 @@ class GeocodeCandidateSerializer(serializers.Serializer):
     admin1 = serializers.CharField()
     display_name = serializers.CharField()
     confidence = serializers.FloatField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
 
 
 class GeocodeOutputSerializer(GeocodeCandidateSerializer):

@@ -67,6 +67,12 @@ def _online_provider(name: str, chain_key: str) -> _Provider:
     return _Provider(name, limited)
 
 
+@lru_cache(maxsize=1)
+def _offline() -> OfflineGeocoder:
+    # One instance per process: geopy's Geocoder.__init__ builds an HTTP adapter (an SSL context), ~100 ms.
+    return OfflineGeocoder()
+
+
 def providers_reset() -> None:
     """Forget the provider instances (after a settings change, in tests)."""
     _online_provider.cache_clear()
@@ -128,7 +134,7 @@ def geocode(query: str, *, country_hint: str | None = None) -> ChainResult:
     is asked in turn (cached in the database per provider and normalised query, found or not);
     a provider that times out or fails is logged and skipped, and named in `failed_providers`.
     """
-    offline = OfflineGeocoder().lookup(query, country_hint=country_hint)
+    offline = _offline().lookup(query, country_hint=country_hint)
     best = offline
     failed: list[str] = []
     if offline.found and offline.confidence >= ACCEPT_CONFIDENCE:

@@ -22,6 +22,8 @@ FUZZY_MIN_SIMILARITY = 0.45
 FUZZY_MIN_SIMILARITY_IN_COUNTRY = 0.3
 # An exact match this small (no hint) is checked against fuzzy matches of bigger places.
 SMALL_PLACE_POPULATION = 5_000
+# A region standing in for the place ranks below any real match of the place in that region.
+REGION_STANDS_IN_PENALTY = 0.4
 # Fuzzy search inside a country with fewer places compares all its names instead of using the trigram index.
 SMALL_COUNTRY_PLACES = 3_000
 # Two candidates farther apart than this are different places (ambiguity).
@@ -232,6 +234,8 @@ class _Candidate:
     quality: float
     fuzzy: bool
     score: float = 0.0
+    # The region of the query stands in for a place the gazetteer lacks ("Namba, Osaka" → Osaka).
+    coarse: bool = False
 
 
 @dataclass(frozen=True)
@@ -514,10 +518,15 @@ class OfflineGeocoder(Geocoder):
             for reading, places, _ in per_reading:
                 if reading.penalty == 0 and len(normalize(reading.place)) >= 4:
                     places += self._fuzzy(reading.place, reading.country)
+        for r_index, (reading, places, _) in enumerate(per_reading):
+            if reading.penalty == 0 and reading.regions:
+                first_region = next(i for i, (ri, role) in enumerate(owners) if ri == r_index and role == "region")
+                top = sorted(found.get(first_region, []), key=lambda c: -c.population)[:1]
+                places += [replace(c, coarse=True) for c in top]
         best: dict[int, _Candidate] = {}
         for reading, places, regions in per_reading:
             for candidate in places:
-                score = self._score(candidate, reading, regions)
+                score = self._score(candidate, reading, regions) - (REGION_STANDS_IN_PENALTY if candidate.coarse else 0)
                 known = best.get(candidate.place_id)
                 if known is None or known.score < score:
                     best[candidate.place_id] = replace(candidate, score=score)
@@ -565,7 +574,7 @@ class OfflineGeocoder(Geocoder):
         score = 0.65 * candidate.quality**2 + 0.25 * min(popularity, 1.0)
         if reading.regions:
             matched = (candidate.country, candidate.admin1) in regions or (candidate.country, "*") in regions
-            score += 0.25 if matched else -0.05
+            score += 0.25 if matched else (-0.15 if regions else -0.05)
         if reading.country and candidate.country == reading.country:
             score += 0.1
         return score - reading.penalty
@@ -597,6 +606,8 @@ def _candidate_result(query: str, c: _Candidate, confidence: float) -> GeocodeRe
 
 def _confidence(best: _Candidate, others: list[_Candidate]) -> float:
     confidence = best.quality if not best.fuzzy else best.quality * 0.85
+    if best.coarse:
+        confidence *= 0.5
     rivals = [
         o
         for o in others
@@ -605,7 +616,7 @@ def _confidence(best: _Candidate, others: list[_Candidate]) -> float:
         and o.population >= best.population * 0.3
     ]
     if rivals:
-        confidence *= 0.6
+        confidence *= 0.5
     if best.population < 1_000:
         confidence *= 0.85
     return confidence

@@ -5,6 +5,7 @@ and records the source, version and checksum in `ReferenceDataset`; a second run
 unchanged source returns at once.
 """
 
+import csv
 import hashlib
 import json
 import time
@@ -156,7 +157,10 @@ def places_load(*, progress: Progress = _quiet, force: bool = False) -> LoadResu
 
 
 # Bump when the way names are normalised or filtered changes, so the index is rebuilt.
-PLACENAMES_VERSION = "1"
+PLACENAMES_VERSION = "2"
+# Korean exonyms that GeoNames lacks for places Koreans travel to (ko, English name, ISO2),
+# given to the most populous place of that name in that country.
+KOREAN_EXONYMS = Path(__file__).resolve().parent / "data" / "korean_exonyms.csv"
 
 
 def placenames_load(*, progress: Progress = _quiet, places_checksum: str = "", force: bool = False) -> LoadResult:
@@ -164,7 +168,7 @@ def placenames_load(*, progress: Progress = _quiet, places_checksum: str = "", f
     alternate name, normalised by the SQL function `osc_norm`. Airport-style codes (2-4 capitals)
     are left out. Idempotent: skipped when the places and the normalisation are unchanged."""
     started = time.monotonic()
-    checksum = hashlib.sha256(f"{places_checksum}:{PLACENAMES_VERSION}".encode()).hexdigest()
+    checksum = hashlib.sha256(f"{places_checksum}:{PLACENAMES_VERSION}:{_sha256(KOREAN_EXONYMS)}".encode()).hexdigest()
     if not force and _is_current("placenames", checksum, PlaceName.objects.count()):
         progress("place names: up to date")
         return LoadResult("placenames", PlaceName.objects.count(), True, time.monotonic() - started)
@@ -187,6 +191,20 @@ def placenames_load(*, progress: Progress = _quiet, places_checksum: str = "", f
             ORDER BY p.id, osc_norm(n.name), n.kind
             """
         )
+        with KOREAN_EXONYMS.open(encoding="utf-8", newline="") as handle:
+            exonyms = [(r["ko"], r["name"], r["country"]) for r in csv.DictReader(handle)]
+        cursor.execute(
+            """
+            INSERT INTO geo_placename (place_id, name, kind, country_code, admin1_code, population)
+            SELECT DISTINCT ON (e.ko, e.cc) p.id, osc_norm(e.ko), 2, p.country_code, p.admin1_code, p.population
+            FROM unnest(%s::text[], %s::text[], %s::text[]) AS e(ko, name, cc)
+            JOIN geo_place p ON p.country_code = e.cc AND (p.name = e.name OR p.ascii_name = e.name)
+            WHERE NOT EXISTS (SELECT 1 FROM geo_placename x WHERE x.place_id = p.id AND x.name = osc_norm(e.ko))
+            ORDER BY e.ko, e.cc, p.population DESC
+            """,
+            [[e[0] for e in exonyms], [e[1] for e in exonyms], [e[2] for e in exonyms]],
+        )
+        progress(f"place names: {cursor.rowcount} Korean exonyms added")
         cursor.execute(
             "CREATE INDEX placename_name_trgm ON geo_placename USING gin (name gin_trgm_ops) "
             "WHERE kind < 2 OR name ~ '^[ -~]+$'"

@@ -234,3 +234,5 @@ CELERY_BEAT_SCHEDULE["incidents.regeocode_sweep"] = {
     "task": "incidents.regeocode_sweep",
     "schedule": float(env("REGEOCODE_SWEEP_EVERY_S", "300") or 300),
 }
+# Routing of a point at sea or off every polygon: the nearest country within this distance, else HQ.
+ROUTING_NEAREST_COUNTRY_MAX_KM = float(env("ROUTING_NEAREST_COUNTRY_MAX_KM", "200") or 200)

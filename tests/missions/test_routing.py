@@ -67,7 +67,8 @@ def _points_on_cut_lines(limit: int) -> list[tuple[str, float, float]]:
             SELECT c.iso2, ST_X(pt), ST_Y(pt) FROM (
                 SELECT a.country_id,
                        ST_LineInterpolatePoint(
-                           (ST_Dump(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2))).geom,
+                           (ST_Dump(ST_CollectionExtract(
+                               ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2))).geom,
                            0.5) AS pt
                 FROM geo_countrypiece a JOIN geo_countrypiece b
                   ON a.country_id = b.country_id AND a.id < b.id AND ST_Touches(a.geom, b.geom)
@@ -85,7 +86,7 @@ def test_route_points_on_subdivide_cut_lines_keep_their_country():
     points = _points_on_cut_lines(40)
     assert len(points) >= 20
     with connection.cursor() as cursor:
-        for iso2, lon, lat in points:
+        for _iso2, lon, lat in points:
             cursor.execute(
                 "SELECT count(*) FROM geo_countrypiece WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326))",
                 [lon, lat],
@@ -178,3 +179,38 @@ def test_route_command_and_api(tmp_path, api, operator):
     assert body["mission"] == "emb-jp-tokyo" and body["country"] == "JP" and body["admin1"] == "40"
     bad = api(operator).get("/api/route/", {"lat": 95, "lon": 0})
     assert bad.status_code == 400 and "lat" in bad.json()["fields"]
+
+
+@pytest.mark.django_db
+def test_district_area_cut_lines_of_its_pieces_keep_the_area():
+    area = district_area_save(
+        name="Test: big round area around Nagoya",
+        mission=Mission.objects.get(code="emb-jp-tokyo"),
+        country=Country.objects.get(iso2="JP"),
+        geom=Point(x=136.9, y=35.2, srid=4326).buffer(0.4, quadsegs=200),
+    )
+    assert area.pieces.count() > 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ST_X(pt), ST_Y(pt) FROM (
+                SELECT ST_LineInterpolatePoint((ST_Dump(ST_CollectionExtract(
+                    ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2))).geom, 0.5) AS pt
+                FROM missions_districtareapiece a JOIN missions_districtareapiece b
+                  ON a.area_id = b.area_id AND a.id < b.id AND ST_Touches(a.geom, b.geom)
+                WHERE a.area_id = %s
+            ) s
+            """,
+            [area.pk],
+        )
+        points = cursor.fetchall()
+    assert points
+    decisions = route_points(points)
+    assert all(d.method == "district_area" and d.mission.code == "emb-jp-tokyo" for d in decisions)
+
+
+@pytest.mark.django_db
+def test_route_at_sea_distance_is_a_setting(settings):
+    assert at(11.5, 100.5).mission.code == "emb-th-bangkok"  # Gulf of Thailand, 79 km out
+    settings.ROUTING_NEAREST_COUNTRY_MAX_KM = 50.0
+    assert at(11.5, 100.5).mission is None
