@@ -161,9 +161,12 @@ def open_session(chromium, live_server) -> Iterator[Callable[[], Session]]:  # t
     assert outside == [], f"requests outside the local server: {outside}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, tmp_path_factory) -> Iterator[subprocess.Popen[bytes]]:  # type: ignore[no-untyped-def]
-    """A real `celery -A safety worker` on the test database and the configured Redis (CELERY_BROKER_URL)."""
+    """A real `celery -A safety worker` on the test database and the configured Redis (CELERY_BROKER_URL).
+
+    Module-scoped: it is gone before other modules' tests start workers of their own on the same database.
+    """
     database = connection.settings_dict
     auth = database["USER"] + (f":{database['PASSWORD']}" if database.get("PASSWORD") else "")
     env = {

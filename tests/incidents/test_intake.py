@@ -153,7 +153,9 @@ def test_geocoder_failure_never_loses_the_case_and_regeocode_is_idempotent(
         case = response.json()
         assert case["geocode_source"] == GEOCODE_PENDING and case["needs_review"] is True
         assert case["responsible_mission"]["code"] == "emb-us-washington", "routed by the country given"
-        assert len(callbacks) == 1, "incidents.regeocode is queued after commit"
+        # after commit: the alert delivery (alerts) and incidents.regeocode (this one)
+        queued = [cb.__qualname__.split(".")[0] for cb in callbacks]
+        assert queued == ["alert_schedule_after_commit", "_incident_create"]
         incident = Incident.objects.get(reference=case["reference"])
         with pytest.raises(Exception, match="still failing"):
             incident_regeocode(incident_id=incident.pk)
