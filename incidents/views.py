@@ -24,7 +24,7 @@ from incidents.alerts.exceptions import AlertNotFound
 from incidents.alerts.models import AckVia, Alert, Delivery, DeliveryAttempt
 from incidents.alerts.selectors import alert_get_for, alert_list_visible_to, alerts_of_incident, sees_all_alerts
 from incidents.alerts.services import alert_acknowledge
-from incidents.exceptions import CaseAccessDenied, IncidentInvalid, IncidentNotFound
+from incidents.exceptions import CaseAccessDenied, IncidentInvalid, IncidentNotFound, PersonNotFound
 from incidents.forms import (
     CallerFormSet,
     CaseFilterForm,
@@ -38,6 +38,7 @@ from incidents.forms import (
     TransferForm,
 )
 from incidents.models import AffectedPerson, Incident, Status
+from incidents.personal_data import caller_reveal, person_reveal
 from incidents.selectors import (
     IncidentFilter,
     incident_filter,
@@ -59,6 +60,7 @@ from incidents.services import (
     person_status_change,
 )
 from missions.selectors import mission_ids_of
+from safety.advisories.selectors import advisories_for
 from safety.audit import audit_record
 from safety.models import AuditAction
 from safety.roles import Role, has_role, sees_all_cases
@@ -163,7 +165,17 @@ def _unacknowledged_first(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
 @require_http_methods(["GET"])
 @case_worker_required
 def case_page(request: HttpRequest, reference: str) -> HttpResponse:
-    incident = _incident_or_404(request, reference)
+    """The case; dates of birth, passport numbers and phones masked until revealed (see case_reveal)."""
+    return _render_case_page(request, _incident_or_404(request, reference))
+
+
+def _render_case_page(
+    request: HttpRequest,
+    incident: Incident,
+    *,
+    revealed_persons: frozenset[int] = frozenset(),
+    revealed_callers: frozenset[int] = frozenset(),
+) -> HttpResponse:
     persons = list(incident.persons.all())
     callers = list(incident.callers.all())
     if persons or callers:
@@ -183,6 +195,9 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         "incident": incident,
         "persons": persons,
         "callers": callers,
+        "revealed_persons": revealed_persons,
+        "revealed_callers": revealed_callers,
+        "advisories": advisories_for(incident.country.iso2 if incident.country else None, incident.admin1_code),
         "timeline": list(timeline_of(incident=incident)),
         "place_zone": timezone_at(point=incident.location) if incident.location else None,
         "alerts": alerts,
@@ -424,3 +439,25 @@ def alert_acknowledge_page(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
         target = reverse("landing")
     return HttpResponseRedirect(target)
+
+
+@require_POST
+@case_worker_required
+def case_person_reveal(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+    """Show one person's date of birth, passport and phone in clear: audited and on the timeline."""
+    try:
+        person = person_reveal(user=request.user, reference=reference, person_id=person_id, request=request)
+    except (IncidentNotFound, PersonNotFound) as exc:
+        raise Http404(str(exc)) from exc
+    return _render_case_page(request, _incident_or_404(request, reference), revealed_persons=frozenset({person.pk}))
+
+
+@require_POST
+@case_worker_required
+def case_caller_reveal(request: HttpRequest, reference: str, caller_id: int) -> HttpResponse:
+    """Show one caller's phone in clear: audited and on the timeline."""
+    try:
+        caller = caller_reveal(user=request.user, reference=reference, caller_id=caller_id, request=request)
+    except (IncidentNotFound, PersonNotFound) as exc:
+        raise Http404(str(exc)) from exc
+    return _render_case_page(request, _incident_or_404(request, reference), revealed_callers=frozenset({caller.pk}))

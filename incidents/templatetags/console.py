@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from incidents.models import EventKind, PersonStatus, Status, TimelineEvent
 from missions.selectors import mission_list
+from safety.masking import mask_passport, mask_phone
 from safety.roles import roles_of
 
 register = template.Library()
@@ -131,3 +132,18 @@ def event_text(event: TimelineEvent) -> str:
     if event.kind == EventKind.CALLER_ADDED and "caller" in data:
         return _("caller #%(id)s added") % {"id": data["caller"]}
     return event.message
+
+
+@register.filter
+def masked_passport(value: str) -> str:
+    return mask_passport(value) if value else "—"
+
+
+@register.filter
+def masked_phone(value: str) -> str:
+    return mask_phone(value) if value else "—"
+
+
+@register.filter
+def masked_date(value: object) -> str:
+    return "****-**-**" if value else "—"
