@@ -54,6 +54,7 @@ from safety.fields import (
 from safety.masking import MaskedCharField, MaskedDateField, mask_passport, mask_phone
 from safety.models import AuditAction
 from safety.throttling import ScopedWriteRateThrottle
+from safety.users import request_user
 
 PASSPORT_REGEX = r"^[A-Z0-9]{5,20}$"
 
@@ -217,8 +218,9 @@ class IncidentListCreateApi(APIView):
         lon = LongitudeField(required=False, allow_null=True)
         country = CountryCodeField(required=False, allow_null=True)
         channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.PHONE)
-        persons = PersonInputSerializer(many=True, required=False, default=list, max_length=200)
-        callers = CallerInputSerializer(many=True, required=False, default=list, max_length=20)
+        # many=True hands max_length to the ListSerializer (DRF's many_init); the stubs type only the child's kwargs.
+        persons = PersonInputSerializer(many=True, required=False, default=list, max_length=200)  # type: ignore[call-arg]
+        callers = CallerInputSerializer(many=True, required=False, default=list, max_length=20)  # type: ignore[call-arg]
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if (attrs.get("lat") is None) != (attrs.get("lon") is None):
@@ -252,7 +254,7 @@ class IncidentListCreateApi(APIView):
         rows = list(page) if page is not None else list(queryset)
         if request.accepted_renderer.format == "geojson":
             body = _geojson(rows)
-            body["count"] = paginator.page.paginator.count if page is not None else len(rows)
+            body["count"] = paginator.page.paginator.count if page is not None and paginator.page else len(rows)
             return Response(body)
         return paginator.get_paginated_response(IncidentOutputSerializer(rows, many=True).data)
 
@@ -264,7 +266,7 @@ class IncidentListCreateApi(APIView):
         values = data.validated_data
         location = Point(x=values["lon"], y=values["lat"], srid=4326) if values.get("lat") is not None else None
         incident = incident_log(
-            reported_by=request.user,
+            reported_by=request_user(request),
             category=values["category"],
             severity=int(values["severity"]),
             occurred_at=values["occurred_at"],
@@ -338,7 +340,7 @@ class IncidentDetailApi(APIView):
         changes = dict(data.validated_data)
         if "severity" in changes:
             changes["severity"] = int(changes["severity"])
-        incident = incident_update(incident=incident, actor=request.user, changes=changes)
+        incident = incident_update(incident=incident, actor=request_user(request), changes=changes)
         return Response(IncidentDetailOutputSerializer(self._get(request, reference)).data)
 
 
@@ -347,7 +349,8 @@ class TimelineEventOutputSerializer(serializers.Serializer):
     at = UTCDateTimeField()
     actor = serializers.CharField(source="actor.username", default=None)
     message = serializers.CharField()
-    data = serializers.JSONField()
+    # The metaclass moves declared fields into _declared_fields, so Serializer.data stays the property.
+    data = serializers.JSONField()  # type: ignore[assignment]
 
 
 class IncidentTimelineApi(APIView):
@@ -398,7 +401,7 @@ class IncidentLocationCorrectApi(APIView):
         data = self.LocationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         point = Point(x=data.validated_data["lon"], y=data.validated_data["lat"], srid=4326)
-        incident_location_correct(incident=incident, actor=request.user, location=point)
+        incident_location_correct(incident=incident, actor=request_user(request), location=point)
         return Response(IncidentDetailOutputSerializer(incident_get_for(user=request.user, reference=reference)).data)
 
 
@@ -422,7 +425,7 @@ class IncidentMissionOverrideApi(APIView):
         data.is_valid(raise_exception=True)
         incident = incident_mission_override(
             incident=incident,
-            actor=request.user,
+            actor=request_user(request),
             mission=data.validated_data["mission"],
             reason=data.validated_data["reason"],
         )

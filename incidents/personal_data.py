@@ -10,7 +10,8 @@ from incidents.selectors import incident_get_for
 from incidents.services import timeline_append
 from safety.audit import audit_record
 from safety.models import AuditAction
-from safety.roles import UserLike, may_read_personal_data
+from safety.roles import may_read_personal_data
+from safety.users import AnyUser
 
 PERSON_REVEALED_FIELDS = ["date_of_birth", "passport_number", "contact"]
 CALLER_REVEALED_FIELDS = ["phone"]
@@ -18,7 +19,7 @@ CALLER_REVEALED_FIELDS = ["phone"]
 
 @transaction.atomic
 def person_reveal(
-    *, user: UserLike, reference: str, person_id: int, request: HttpRequest | None = None
+    *, user: AnyUser, reference: str, person_id: int, request: HttpRequest | None = None
 ) -> AffectedPerson:
     """The person in clear, if the user may see the case; audited (reveal) and on the timeline.
 
@@ -48,7 +49,7 @@ def person_reveal(
 
 
 @transaction.atomic
-def caller_reveal(*, user: UserLike, reference: str, caller_id: int, request: HttpRequest | None = None) -> Caller:
+def caller_reveal(*, user: AnyUser, reference: str, caller_id: int, request: HttpRequest | None = None) -> Caller:
     """The caller in clear; audited and on the timeline, like person_reveal."""
     incident = incident_get_for(user=user, reference=reference)
     caller = Caller.objects.filter(incident=incident, pk=caller_id).first()

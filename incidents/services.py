@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -34,6 +33,7 @@ from missions.models import Mission
 from missions.routing import RoutingDecision, route
 from safety.geo.chain import geocode
 from safety.geo.models import Country
+from safety.users import User
 
 logger = logging.getLogger("incidents.intake")
 
@@ -81,7 +81,7 @@ def timeline_append(
     *,
     incident: Incident,
     kind: EventKind,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     message: str = "",
     data: dict[str, Any] | None = None,
 ) -> TimelineEvent:
@@ -155,7 +155,7 @@ def incident_locate(*, location_text: str, location: Point | None, country_iso2:
 
 def incident_log(
     *,
-    reported_by: AbstractBaseUser,
+    reported_by: User,
     category: Category | str,
     severity: Severity | int,
     occurred_at: datetime,
@@ -200,7 +200,7 @@ def incident_log(
 @transaction.atomic
 def _incident_create(
     *,
-    reported_by: AbstractBaseUser,
+    reported_by: User,
     category: Category | str,
     severity: Severity | int,
     occurred_at: datetime,
@@ -293,7 +293,7 @@ def _located_data(placed: IntakeLocation) -> dict[str, Any]:
     }
 
 
-def _append_routed(incident: Incident, decision: RoutingDecision, *, actor: AbstractBaseUser | None) -> None:
+def _append_routed(incident: Incident, decision: RoutingDecision, *, actor: User | None) -> None:
     timeline_append(
         incident=incident,
         kind=EventKind.ROUTED,
@@ -312,7 +312,7 @@ def _is_manual(incident: Incident) -> bool:
     return incident.routing_reason.startswith(MANUAL_REASON_PREFIX)
 
 
-def _reroute(incident: Incident, *, actor: AbstractBaseUser | None) -> None:
+def _reroute(incident: Incident, *, actor: User | None) -> None:
     """Route again from the case's point (a manual mission override stays); timeline when the mission changes."""
     decision = route(point=incident.location, country_iso2=incident.country.iso2 if incident.country else None)
     if decision.country_iso2:
@@ -328,7 +328,7 @@ def _reroute(incident: Incident, *, actor: AbstractBaseUser | None) -> None:
 
 
 @transaction.atomic
-def incident_location_correct(*, incident: Incident, actor: AbstractBaseUser, location: Point) -> Incident:
+def incident_location_correct(*, incident: Incident, actor: User, location: Point) -> Incident:
     """Set the pin an operator gave (confidence 1, source manual) and route again, on the timeline.
 
     A mission chosen by hand (`incident_mission_override`) stays; otherwise the case moves to the
@@ -361,9 +361,7 @@ MANUAL_REASON_MAX = 300 - len(MANUAL_REASON_PREFIX)
 
 
 @transaction.atomic
-def incident_mission_override(
-    *, incident: Incident, actor: AbstractBaseUser, mission: Mission, reason: str
-) -> Incident:
+def incident_mission_override(*, incident: Incident, actor: User, mission: Mission, reason: str) -> Incident:
     """Give the case to another mission by hand, with a reason; a `routed` event (method manual) records it.
 
     Later pin corrections and re-geocoding keep this mission. Returns the changed Incident.
@@ -452,7 +450,7 @@ UPDATABLE_FIELDS = (
 
 
 @transaction.atomic
-def incident_update(*, incident: Incident, actor: AbstractBaseUser, changes: dict[str, Any]) -> Incident:
+def incident_update(*, incident: Incident, actor: User, changes: dict[str, Any]) -> Incident:
     """Change the given fields; one timeline event per changed field (status has its own kind)."""
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
@@ -508,7 +506,7 @@ def _plain(value: Any) -> Any:
 
 
 @transaction.atomic
-def person_add(*, incident: Incident, actor: AbstractBaseUser, person: PersonInput) -> AffectedPerson:
+def person_add(*, incident: Incident, actor: User, person: PersonInput) -> AffectedPerson:
     row = AffectedPerson(
         incident=incident,
         name=person.name,
@@ -531,7 +529,7 @@ def person_add(*, incident: Incident, actor: AbstractBaseUser, person: PersonInp
 
 
 @transaction.atomic
-def caller_add(*, incident: Incident, actor: AbstractBaseUser, caller: CallerInput) -> Caller:
+def caller_add(*, incident: Incident, actor: User, caller: CallerInput) -> Caller:
     row = Caller(incident=incident, name=caller.name, phone=caller.phone, relation=caller.relation)
     row.full_clean(exclude=["incident"])
     row.save()
@@ -550,7 +548,7 @@ TRANSFER_REASON_MAX = 250
 
 
 @transaction.atomic
-def note_add(*, incident: Incident, actor: AbstractBaseUser, text: str) -> TimelineEvent:
+def note_add(*, incident: Incident, actor: User, text: str) -> TimelineEvent:
     """Append a note to the case's timeline (notes are timeline events: never changed, never deleted)."""
     text = text.strip()
     if not text:
@@ -562,7 +560,7 @@ def note_add(*, incident: Incident, actor: AbstractBaseUser, text: str) -> Timel
 
 @transaction.atomic
 def person_status_change(
-    *, person: AffectedPerson, actor: AbstractBaseUser, status: PersonStatus | str, note: str = ""
+    *, person: AffectedPerson, actor: User, status: PersonStatus | str, note: str = ""
 ) -> AffectedPerson:
     """Set an affected person's status; the change (from, to, note) goes on the case's timeline.
 
@@ -589,7 +587,7 @@ def person_status_change(
 
 
 @transaction.atomic
-def incident_transfer(*, incident: Incident, actor: AbstractBaseUser, mission: Mission, reason: str) -> Incident:
+def incident_transfer(*, incident: Incident, actor: User, mission: Mission, reason: str) -> Incident:
     """Hand the case to another mission, with a reason; recorded as a manual routing decision.
 
     Locks the case row; transferring to the mission that already has it is refused. The new

@@ -83,5 +83,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            token_revoke(token=token, actor=request.user, request=request)  # type: ignore[arg-type]
+            token_revoke(token=token, actor=request.user, request=request)
         self.message_user(request, f"{queryset.count()} token(s) revoked.", messages.SUCCESS)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from incidents.models import EventKind, PersonStatus, Status, TimelineEvent
 from missions.selectors import mission_list
 from safety.roles import roles_of
+from safety.users import AnyUser
 
 register = template.Library()
 
@@ -69,9 +70,9 @@ def time_left(deadline: datetime | None) -> str:
 
 
 @register.simple_tag
-def user_roles(user: object) -> frozenset[str]:
+def user_roles(user: AnyUser) -> frozenset[str]:
     """The role names of a user, for the navigation."""
-    return frozenset(str(role.value) for role in roles_of(user))  # type: ignore[arg-type]
+    return frozenset(str(role.value) for role in roles_of(user))
 
 
 @register.simple_tag
