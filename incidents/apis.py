@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.db.models import Case, IntegerField, QuerySet, Value, When
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
@@ -30,6 +29,7 @@ from incidents.selectors import (
     incident_filter,
     incident_get_for,
     incident_list_visible_to,
+    incident_order_open_first,
     timeline_of,
 )
 from incidents.services import (
@@ -248,7 +248,7 @@ class IncidentListCreateApi(APIView):
         queryset = incident_filter(
             queryset=incident_list_visible_to(user=request.user), filters=IncidentFilter(**params)
         )
-        queryset = _open_first(queryset)
+        queryset = incident_order_open_first(queryset)
         paginator = Pagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         rows = list(page) if page is not None else list(queryset)
@@ -280,17 +280,6 @@ class IncidentListCreateApi(APIView):
             callers=[CallerInput(**c) for c in values["callers"]],
         )
         return Response(IncidentDetailOutputSerializer(incident).data, status=status.HTTP_201_CREATED)
-
-
-def _open_first(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
-    rank = Case(
-        When(status=Status.OPEN, then=Value(0)),
-        When(status=Status.IN_PROGRESS, then=Value(1)),
-        When(status=Status.RESOLVED, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
-    return queryset.annotate(open_rank=rank).order_by("open_rank", "-created_at", "-id")
 
 
 class IncidentDetailApi(APIView):
