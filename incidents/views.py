@@ -179,6 +179,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     alerts = _alerts_of(incident)
     history = person_history(incident=incident)
     for person in persons:
+        # The person's history, attached for the template; the model declares no such attribute.
         person.history = history.get(person.pk, [])  # type: ignore[attr-defined]
     context = {
         "incident": incident,

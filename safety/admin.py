@@ -30,6 +30,7 @@ class AuditEntryAdmin(AppendOnlyAdmin):
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         if lookup in ("case_ref", "actor__username"):
             return True
+        # Django's own signature has an optional request; the stubs require one.
         return super().lookup_allowed(lookup, value, request)  # type: ignore[arg-type]
 
     def get_urls(self) -> list[URLPattern]:
