@@ -423,10 +423,10 @@ def serve_naive(port: int) -> None:
     django.setup()
     from django.core.management import call_command
 
-    import incidents.services
+    import incidents.services.intake
     from bench.naive_tasks import naive_alert_for_routing
 
-    incidents.services.alert_for_routing = naive_alert_for_routing  # type: ignore[assignment]
+    incidents.services.intake.alert_for_routing = naive_alert_for_routing  # type: ignore[assignment]
     call_command("runserver", f"127.0.0.1:{port}", "--noreload")
 
 

@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.db.models import Case, IntegerField, QuerySet, Value, When
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
@@ -30,6 +29,7 @@ from incidents.selectors import (
     incident_filter,
     incident_get_for,
     incident_list_visible_to,
+    incident_order_open_first,
     timeline_of,
 )
 from incidents.services import (
@@ -54,6 +54,7 @@ from safety.fields import (
 from safety.masking import MaskedCharField, MaskedDateField, mask_passport, mask_phone
 from safety.models import AuditAction
 from safety.throttling import ScopedWriteRateThrottle
+from safety.users import request_user
 
 PASSPORT_REGEX = r"^[A-Z0-9]{5,20}$"
 
@@ -217,8 +218,9 @@ class IncidentListCreateApi(APIView):
         lon = LongitudeField(required=False, allow_null=True)
         country = CountryCodeField(required=False, allow_null=True)
         channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.PHONE)
-        persons = PersonInputSerializer(many=True, required=False, default=list, max_length=200)
-        callers = CallerInputSerializer(many=True, required=False, default=list, max_length=20)
+        # many=True hands max_length to the ListSerializer (DRF's many_init); the stubs type only the child's kwargs.
+        persons = PersonInputSerializer(many=True, required=False, default=list, max_length=200)  # type: ignore[call-arg]
+        callers = CallerInputSerializer(many=True, required=False, default=list, max_length=20)  # type: ignore[call-arg]
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if (attrs.get("lat") is None) != (attrs.get("lon") is None):
@@ -246,13 +248,13 @@ class IncidentListCreateApi(APIView):
         queryset = incident_filter(
             queryset=incident_list_visible_to(user=request.user), filters=IncidentFilter(**params)
         )
-        queryset = _open_first(queryset)
+        queryset = incident_order_open_first(queryset)
         paginator = Pagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         rows = list(page) if page is not None else list(queryset)
         if request.accepted_renderer.format == "geojson":
             body = _geojson(rows)
-            body["count"] = paginator.page.paginator.count if page is not None else len(rows)
+            body["count"] = paginator.page.paginator.count if page is not None and paginator.page else len(rows)
             return Response(body)
         return paginator.get_paginated_response(IncidentOutputSerializer(rows, many=True).data)
 
@@ -264,7 +266,7 @@ class IncidentListCreateApi(APIView):
         values = data.validated_data
         location = Point(x=values["lon"], y=values["lat"], srid=4326) if values.get("lat") is not None else None
         incident = incident_log(
-            reported_by=request.user,
+            reported_by=request_user(request),
             category=values["category"],
             severity=int(values["severity"]),
             occurred_at=values["occurred_at"],
@@ -278,17 +280,6 @@ class IncidentListCreateApi(APIView):
             callers=[CallerInput(**c) for c in values["callers"]],
         )
         return Response(IncidentDetailOutputSerializer(incident).data, status=status.HTTP_201_CREATED)
-
-
-def _open_first(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
-    rank = Case(
-        When(status=Status.OPEN, then=Value(0)),
-        When(status=Status.IN_PROGRESS, then=Value(1)),
-        When(status=Status.RESOLVED, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
-    return queryset.annotate(open_rank=rank).order_by("open_rank", "-created_at", "-id")
 
 
 class IncidentDetailApi(APIView):
@@ -338,7 +329,7 @@ class IncidentDetailApi(APIView):
         changes = dict(data.validated_data)
         if "severity" in changes:
             changes["severity"] = int(changes["severity"])
-        incident = incident_update(incident=incident, actor=request.user, changes=changes)
+        incident = incident_update(incident=incident, actor=request_user(request), changes=changes)
         return Response(IncidentDetailOutputSerializer(self._get(request, reference)).data)
 
 
@@ -347,7 +338,8 @@ class TimelineEventOutputSerializer(serializers.Serializer):
     at = UTCDateTimeField()
     actor = serializers.CharField(source="actor.username", default=None)
     message = serializers.CharField()
-    data = serializers.JSONField()
+    # The metaclass moves declared fields into _declared_fields, so Serializer.data stays the property.
+    data = serializers.JSONField()  # type: ignore[assignment]
 
 
 class IncidentTimelineApi(APIView):
@@ -398,7 +390,7 @@ class IncidentLocationCorrectApi(APIView):
         data = self.LocationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         point = Point(x=data.validated_data["lon"], y=data.validated_data["lat"], srid=4326)
-        incident_location_correct(incident=incident, actor=request.user, location=point)
+        incident_location_correct(incident=incident, actor=request_user(request), location=point)
         return Response(IncidentDetailOutputSerializer(incident_get_for(user=request.user, reference=reference)).data)
 
 
@@ -422,7 +414,7 @@ class IncidentMissionOverrideApi(APIView):
         data.is_valid(raise_exception=True)
         incident = incident_mission_override(
             incident=incident,
-            actor=request.user,
+            actor=request_user(request),
             mission=data.validated_data["mission"],
             reason=data.validated_data["reason"],
         )

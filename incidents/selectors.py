@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -14,16 +13,15 @@ from missions.selectors import mission_ids_of
 from safety.geo.geocoding import OfflineGeocoder
 from safety.geo.models import Place
 from safety.roles import Role, has_role, sees_all_cases
+from safety.users import AnyUser
 
-User = AbstractBaseUser | AnonymousUser
 
-
-def may_work_cases(user: User) -> bool:
+def may_work_cases(user: AnyUser) -> bool:
     """Operators, duty officers, admins and mission staff work cases; presenters do not."""
     return sees_all_cases(user) or has_role(user, Role.MISSION_STAFF)
 
 
-def incident_list_visible_to(*, user: User) -> QuerySet[Incident]:
+def incident_list_visible_to(*, user: AnyUser) -> QuerySet[Incident]:
     """Every case for operators, duty officers and admins; mission staff: their missions' cases.
 
     Raises CaseAccessDenied for users whose role has no access to cases (presenters).
@@ -36,7 +34,7 @@ def incident_list_visible_to(*, user: User) -> QuerySet[Incident]:
     return base.filter(responsible_mission_id__in=mission_ids_of(user=user))
 
 
-def incident_get_for(*, user: User, reference: str) -> Incident:
+def incident_get_for(*, user: AnyUser, reference: str) -> Incident:
     """The incident with that reference if the user may see it; IncidentNotFound alike otherwise."""
     if not may_work_cases(user):
         raise IncidentNotFound("No such incident.")

@@ -64,6 +64,7 @@ from safety.advisories.selectors import advisories_for
 from safety.audit import audit_record
 from safety.models import AuditAction
 from safety.roles import Role, has_role, sees_all_cases
+from safety.users import request_user
 
 CASE_LIST_PAGE_SIZE = 50
 OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
@@ -108,7 +109,7 @@ def case_log(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 incident = incident_log(
-                    reported_by=request.user,  # type: ignore[arg-type]
+                    reported_by=request_user(request),
                     category=data["category"],
                     severity=data["severity"],
                     occurred_at=data["occurred_at"],
@@ -190,6 +191,7 @@ def _render_case_page(
     alerts = _alerts_of(incident)
     history = person_history(incident=incident)
     for person in persons:
+        # The person's history, attached for the template; the model declares no such attribute.
         person.history = history.get(person.pk, [])  # type: ignore[attr-defined]
     context = {
         "incident": incident,
@@ -237,7 +239,7 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, incident, form.errors)
     try:
-        note_add(incident=incident, actor=request.user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        note_add(incident=incident, actor=request_user(request), text=form.cleaned_data["text"])
     except IncidentInvalid as exc:
         return _refused(request, incident, exc)
     return _after_action(request, incident, _("Note added."))
@@ -253,7 +255,7 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         incident_update(
             incident=incident,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request_user(request),
             changes={"status": form.cleaned_data["status"]},
         )
     except IncidentInvalid as exc:
@@ -271,7 +273,7 @@ def case_transfer(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         incident = incident_transfer(
             incident=incident,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request_user(request),
             mission=form.cleaned_data["mission"],
             reason=form.cleaned_data["reason"],
         )
@@ -301,7 +303,7 @@ def case_pin(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         incident = incident_location_correct(
             incident=incident,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request_user(request),
             location=form.point(),
         )
     except IncidentInvalid as exc:
@@ -317,7 +319,7 @@ def case_person_add(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, incident, form.errors)
     try:
-        person_add(incident=incident, actor=request.user, person=form.as_input())  # type: ignore[arg-type]
+        person_add(incident=incident, actor=request_user(request), person=form.as_input())
     except IncidentInvalid as exc:
         return _refused(request, incident, exc)
     return _after_action(request, incident, _("Person added."))
@@ -336,7 +338,7 @@ def case_person_status(request: HttpRequest, reference: str, person_id: int) -> 
     try:
         person_status_change(
             person=person,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request_user(request),
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
         )
@@ -433,7 +435,7 @@ def alert_acknowledge_page(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     except AlertNotFound as exc:
         raise Http404(_("No such alert.")) from exc
     via = AckVia.CASE if request.POST.get("from") == "case" else AckVia.INBOX
-    alert = alert_acknowledge(alert=alert, user=request.user, via=via)  # type: ignore[arg-type]
+    alert = alert_acknowledge(alert=alert, user=request.user, via=via)
     messages.success(request, _("Alert acknowledged."))
     target = request.POST.get("next") or reverse("landing")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):

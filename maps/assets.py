@@ -55,6 +55,7 @@ def _local(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def offline(element: E) -> E:
     """Point an element's folium resources at the local copies (instance attributes; the class lists stay)."""
+    # folium elements carry default_js/default_css on their classes; the bound E does not declare them.
     element.default_js = _local(list(getattr(element, "default_js", [])))  # type: ignore[attr-defined]
     element.default_css = _local(list(getattr(element, "default_css", [])))  # type: ignore[attr-defined]
     return element

@@ -181,9 +181,11 @@ def build_map(agg: Aggregates, *, at: datetime) -> tuple[folium.Map, str]:
     }
     rows: list[list[object]] = [[lat, lon, n, 0] for lat, lon, n in agg.points]
     rows += [[lat, lon, n, key] for key, lat, lon, n in agg.regions]
+    # Rows mix coordinates, counts and keys; r[2] is always the integer count.
     peak = max((int(r[2]) for r in rows), default=1) or 1  # type: ignore[call-overload]
     plain = {
         "cluster_rows": rows,
+        # r[2] is the integer count (see peak above).
         "heat": [[r[0], r[1], round(min(1.0, 0.15 + float(r[2]) / float(peak)), 3)] for r in rows],  # type: ignore[arg-type]
         "country_names": names,
         "choropleth": {"counts": counts, "bins": _bins(list(counts.values())), "colors": CHOROPLETH_COLORS},

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
 from missions.models import ChannelKind, Membership, MembershipRole, Mission, MissionChannel
 from safety.roles import Role, role_groups_ensure, user_role_grant
+from safety.users import User
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ DEMO_USERS = (
 
 
 @transaction.atomic
-def demo_users_ensure(*, password: str) -> list[AbstractUser]:
+def demo_users_ensure(*, password: str) -> list[User]:
     """Create or update the demo users with the given password (idempotent)."""
     role_groups_ensure()
     model = get_user_model()

@@ -82,6 +82,7 @@ def _decide(row: tuple[object, ...], how: str) -> RoutingDecision | None:
         return None
     iso2, admin1 = str(iso2), str(admin1 or "")
     if area_mission is not None:
+        # Raw SQL row values are typed object; this column is an integer mission id.
         mission = _mission(int(area_mission))  # type: ignore[call-overload]
         return RoutingDecision(
             mission,
@@ -91,6 +92,7 @@ def _decide(row: tuple[object, ...], how: str) -> RoutingDecision | None:
             "district_area",
         )
     if j_mission is not None:
+        # Raw SQL row values are typed object; this column is an integer mission id.
         mission = _mission(int(j_mission))  # type: ignore[call-overload]
         note = str(j_note or "district")
         area = f"{iso2}/{j_admin1}" if j_admin1 else iso2
@@ -106,6 +108,7 @@ def _decide(row: tuple[object, ...], how: str) -> RoutingDecision | None:
             mission, iso2, admin1, f"{how}: {area} is in the district of {mission.code} ({note})", "district"
         )
     if embassy is not None:
+        # Raw SQL row values are typed object; this column is an integer mission id.
         mission = _mission(int(embassy))  # type: ignore[call-overload]
         return RoutingDecision(
             mission,

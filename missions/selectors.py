@@ -1,12 +1,12 @@
 """Reads of missions, districts and memberships (other apps read missions only through here)."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from missions.models import Jurisdiction, Membership, Mission, MissionChannel
+from safety.users import AnyUser
 
 
-def mission_ids_of(*, user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
+def mission_ids_of(*, user: AnyUser) -> frozenset[int]:
     """Missions whose cases the user works: their memberships, plus every mission those supervise.
 
     An embassy's staff see the cases of its consulates-general, and of the consular
@@ -23,7 +23,7 @@ def mission_ids_of(*, user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
         frontier = set(Mission.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - visible
         visible |= frontier
     result = frozenset(visible)
-    user._osc_mission_ids = result  # type: ignore[union-attr]
+    user.__dict__["_osc_mission_ids"] = result  # an instance attribute the model does not declare
     return result
 
 

@@ -10,7 +10,8 @@ from safety.widgets import OfflineMapWidget
 
 
 class OfflineGISAdmin(GISModelAdmin):
-    gis_widget = OfflineMapWidget
+    # django-stubs declare type[OSMWidget]; GeoDjango instantiates any geometry widget class here.
+    gis_widget = OfflineMapWidget  # type: ignore[assignment]
 
 
 class AppendOnlyAdmin(admin.ModelAdmin):

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from safety.models import AuditAction, AuditEntry
+from safety.users import AnyUser
 
 
 def client_addr(request: HttpRequest | None) -> str | None:
@@ -32,7 +32,7 @@ def client_addr(request: HttpRequest | None) -> str | None:
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: AnyUser | None,
     action: AuditAction,
     object_type: str,
     object_ref: str,

@@ -23,6 +23,7 @@ class LockoutModelBackend(ModelBackend):
     (`osc_login_locked`) so the caller can say why.
     """
 
+    # Django calls backends with keyword credentials; the stubs' ModelBackend signature and return differ.
     def authenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None,

@@ -61,5 +61,6 @@ class MaskedDateField(serializers.CharField):
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
+    # Masked values may be null; the stubs type Field.to_representation as returning str.
     def to_representation(self, value: Any) -> str | None:  # type: ignore[override]
         return mask_date(value)

@@ -116,6 +116,7 @@ class ApiWriteAuditMiddleware:
         if request.method in SAFE_METHODS or not request.path.startswith("/api/"):
             return
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+        # A per-request note for the audit step below; HttpRequest declares no such attribute.
         request._osc_audit = {  # type: ignore[attr-defined]
             "self_audited": view_class is not None and not getattr(view_class, "audit_writes", True),
             "view": getattr(view_class, "__name__", getattr(view_func, "__name__", "?")),

@@ -32,6 +32,7 @@ class _EncryptedMixin:
 
     def get_lookup(self, lookup_name: str) -> type[Lookup] | None:
         if lookup_name == "isnull":
+            # A mixin: get_lookup comes from the Field class it is combined with.
             return super().get_lookup(lookup_name)  # type: ignore[misc]
         raise FieldError(f"{self!r} is encrypted: it cannot be filtered with __{lookup_name}.")
 
@@ -46,10 +47,12 @@ class _EncryptedMixin:
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
+            # A mixin: to_python comes from the Field class it is combined with.
             return self.to_python(value)  # type: ignore[attr-defined]
         return self._text_to_plain(decrypt_str(value))
 
     def get_prep_value(self, value: Any) -> str | None:
+        # A mixin: to_python comes from the Field class it is combined with.
         value = self.to_python(value)  # type: ignore[attr-defined]
         if value is None or value == "":
             return value

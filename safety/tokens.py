@@ -5,7 +5,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,7 +13,8 @@ from django.utils import timezone
 from safety.audit import audit_record
 from safety.errors import ApplicationError, NotFound
 from safety.models import ApiToken, AuditAction, TokenScope
-from safety.roles import Role, UserLike, has_role
+from safety.roles import Role, has_role
+from safety.users import AnyUser, User
 
 
 class TokenInvalid(ApplicationError):
@@ -33,7 +33,7 @@ def key_hash(key: str) -> str:
 @transaction.atomic
 def token_issue(
     *,
-    user: AbstractBaseUser,
+    user: User,
     scope: TokenScope | str = TokenScope.READ,
     name: str = "",
     expires_in_days: int | None = None,
@@ -81,7 +81,7 @@ def token_authenticate(*, key: str) -> ApiToken | None:
     return token
 
 
-def token_list_of(*, user: UserLike) -> QuerySet[ApiToken]:
+def token_list_of(*, user: AnyUser) -> QuerySet[ApiToken]:
     """The user's own tokens, newest first (admins: every token)."""
     tokens = ApiToken.objects.select_related("user")
     if has_role(user, Role.ADMIN):
@@ -89,7 +89,7 @@ def token_list_of(*, user: UserLike) -> QuerySet[ApiToken]:
     return tokens.filter(user_id=user.pk) if user.is_authenticated else tokens.none()
 
 
-def token_get_for(*, user: UserLike, public_id: str) -> ApiToken:
+def token_get_for(*, user: AnyUser, public_id: str) -> ApiToken:
     """A token the user may manage (their own; admins: any); TokenNotFound alike otherwise."""
     token = token_list_of(user=user).filter(public_id=public_id).first()
     if token is None:
@@ -98,7 +98,7 @@ def token_get_for(*, user: UserLike, public_id: str) -> ApiToken:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: UserLike, request: HttpRequest | None = None) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: AnyUser, request: HttpRequest | None = None) -> ApiToken:
     """Revoke a token (idempotent: revoking a revoked token changes nothing and audits nothing)."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:

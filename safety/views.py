@@ -9,14 +9,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safety.roles import Role, roles_of
 from safety.timezones import KNOWN_ZONES, SESSION_KEY
+from safety.users import AnyUser
 
 DASHBOARD_URL = "/maps/"
 
 
-def start_page_of(user: object) -> str:
+def start_page_of(user: AnyUser) -> str:
     """Where a role starts: operators the case list, duty officers their queue, mission staff the
     inbox, presenters the dashboard, administrators the admin. A user without a role gets the login."""
-    roles = roles_of(user)  # type: ignore[arg-type]
+    roles = roles_of(user)
     if Role.OPERATOR in roles:
         return reverse("case-list")
     if Role.DUTY_OFFICER in roles:

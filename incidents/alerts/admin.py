@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from incidents.alerts.models import Alert, Delivery, DeliveryAttempt
+from safety.admin_base import AppendOnlyAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -31,19 +32,8 @@ class AttemptInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyAdmin):
+class AlertAdmin(AppendOnlyAdmin):
     list_display = ("public_id", "incident", "mission", "level", "created_at", "ack_due_at", "acknowledged_at")
     list_filter = ("level", "acknowledged_via")
     search_fields = ("incident__reference", "mission__code", "public_id")
@@ -51,7 +41,7 @@ class AlertAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(AppendOnlyAdmin):
     list_display = ("alert", "key", "target", "status", "attempts", "delivered_at", "failed_at", "last_error")
     list_filter = ("status", "kind")
     search_fields = ("alert__incident__reference", "target")

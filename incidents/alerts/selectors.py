@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from incidents.alerts.exceptions import AlertNotFound
@@ -11,16 +10,15 @@ from incidents.exceptions import CaseAccessDenied
 from incidents.selectors import may_work_cases
 from missions.selectors import mission_ids_of
 from safety.roles import Role, has_role
+from safety.users import AnyUser
 
-User = AbstractBaseUser | AnonymousUser
 
-
-def sees_all_alerts(user: User) -> bool:
+def sees_all_alerts(user: AnyUser) -> bool:
     """The HQ duty officer (and admins) see every alert, the HQ queue included."""
     return has_role(user, Role.DUTY_OFFICER, Role.ADMIN)
 
 
-def alert_list_visible_to(*, user: User) -> QuerySet[Alert]:
+def alert_list_visible_to(*, user: AnyUser) -> QuerySet[Alert]:
     """Duty officers and admins: every alert; others: the alerts of their missions (and those they supervise).
 
     Raises CaseAccessDenied for roles without case access (presenters).
@@ -35,7 +33,7 @@ def alert_list_visible_to(*, user: User) -> QuerySet[Alert]:
     return base.filter(mission_id__in=mission_ids_of(user=user))
 
 
-def alert_get_for(*, user: User, public_id: str | uuid.UUID) -> Alert:
+def alert_get_for(*, user: AnyUser, public_id: str | uuid.UUID) -> Alert:
     """The alert if the user may see it; AlertNotFound alike for a missing one and another mission's."""
     try:
         key = uuid.UUID(str(public_id))

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from incidents.alerts.models import AckVia, Alert, AlertLevel, Delivery, Deliver
 from incidents.models import EventKind, Incident, TimelineEvent
 from missions.models import ChannelKind, Mission
 from missions.selectors import channel_list_of
+from safety.users import AnyUser
 
 # Escalation steps due within this many seconds are scheduled with an ETA at once; later ones
 # are scheduled by the auditor when they come due. Redis redelivers an unacknowledged message
@@ -115,7 +115,7 @@ def alert_for_routing(*, incident: Incident) -> Alert:
 
 @transaction.atomic
 def alert_acknowledge(
-    *, alert: Alert, user: AbstractBaseUser | AnonymousUser | None, via: AckVia | str = AckVia.INBOX, label: str = ""
+    *, alert: Alert, user: AnyUser | None, via: AckVia | str = AckVia.INBOX, label: str = ""
 ) -> Alert:
     """Acknowledge the alert (idempotent: a second acknowledgment changes nothing and returns it).
 
@@ -127,7 +127,7 @@ def alert_acknowledge(
         return alert
     now = timezone.now()
     alert.acknowledged_at = now
-    alert.acknowledged_by = user if user is not None and user.is_authenticated else None  # type: ignore[assignment]
+    alert.acknowledged_by = user if user is not None and user.is_authenticated else None
     alert.acknowledged_via = via
     alert.acknowledged_by_label = label[:254]
     alert.escalation_token = ""

@@ -14,6 +14,7 @@ from incidents.models import EventKind, PersonStatus, Status, TimelineEvent
 from missions.selectors import mission_list
 from safety.masking import mask_passport, mask_phone
 from safety.roles import roles_of
+from safety.users import AnyUser
 
 register = template.Library()
 
@@ -70,9 +71,9 @@ def time_left(deadline: datetime | None) -> str:
 
 
 @register.simple_tag
-def user_roles(user: object) -> frozenset[str]:
+def user_roles(user: AnyUser) -> frozenset[str]:
     """The role names of a user, for the navigation."""
-    return frozenset(str(role.value) for role in roles_of(user))  # type: ignore[arg-type]
+    return frozenset(str(role.value) for role in roles_of(user))
 
 
 @register.simple_tag

@@ -19,6 +19,7 @@ class GeocodeCandidateSerializer(serializers.Serializer):
     admin1 = serializers.CharField()
     display_name = serializers.CharField()
     confidence = serializers.FloatField()
+    # A field named source: the metaclass moves it into _declared_fields; Field.source is untouched.
     source = serializers.CharField()  # type: ignore[assignment]
 
 

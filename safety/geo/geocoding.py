@@ -448,6 +448,7 @@ class OfflineGeocoder(Geocoder):
         limit: int = MAX_CANDIDATES,
     ) -> Location | list[Location] | None:
         hint = country_codes[0] if isinstance(country_codes, list) and country_codes else country_codes
+        # A non-empty list gave its first code; an empty one is falsy and yields country_bias: never a list.
         result = self.lookup(query, country_hint=(hint or self.country_bias))  # type: ignore[arg-type]
         if not result.found:
             return None

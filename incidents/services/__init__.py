@@ -1,0 +1,58 @@
+"""Writes of incidents: logging a case, changing it, adding persons and callers.
+
+Every function runs in one transaction and appends timeline events for what it changed.
+The modules: `intake` (logging, re-geocoding), `placement` (location and mission),
+`casework` (changes, notes, transfers), `persons` (persons and callers), `timeline`.
+"""
+
+from incidents.services.casework import (
+    NOTE_MAX,
+    TRANSFER_REASON_MAX,
+    UPDATABLE_FIELDS,
+    IncidentChanges,
+    incident_transfer,
+    incident_update,
+    note_add,
+)
+from incidents.services.intake import incident_log, incident_regeocode, incidents_pending_geocode
+from incidents.services.persons import CallerInput, PersonInput, caller_add, person_add, person_status_change
+from incidents.services.placement import (
+    GEOCODE_PENDING,
+    GEOCODE_SOURCE_MANUAL,
+    GEOCODE_SOURCE_PIN,
+    MANUAL_REASON_MAX,
+    MANUAL_REASON_PREFIX,
+    IntakeLocation,
+    incident_locate,
+    incident_location_correct,
+    incident_mission_override,
+)
+from incidents.services.timeline import timeline_append
+
+__all__ = [
+    "GEOCODE_PENDING",
+    "GEOCODE_SOURCE_MANUAL",
+    "GEOCODE_SOURCE_PIN",
+    "MANUAL_REASON_MAX",
+    "MANUAL_REASON_PREFIX",
+    "NOTE_MAX",
+    "TRANSFER_REASON_MAX",
+    "UPDATABLE_FIELDS",
+    "CallerInput",
+    "IncidentChanges",
+    "IntakeLocation",
+    "PersonInput",
+    "caller_add",
+    "incident_locate",
+    "incident_location_correct",
+    "incident_log",
+    "incident_mission_override",
+    "incident_regeocode",
+    "incident_transfer",
+    "incident_update",
+    "incidents_pending_geocode",
+    "note_add",
+    "person_add",
+    "person_status_change",
+    "timeline_append",
+]

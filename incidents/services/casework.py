@@ -1,0 +1,151 @@
+"""Working a case: field changes, notes, transfers to another mission."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from incidents.alerts.models import Alert, AlertLevel
+from incidents.alerts.services import alert_create
+from incidents.exceptions import IncidentInvalid
+from incidents.models import (
+    EventKind,
+    Incident,
+    Status,
+    TimelineEvent,
+)
+from incidents.services.timeline import timeline_append
+from missions.models import Mission
+from safety.users import User
+
+
+@dataclass(frozen=True)
+class IncidentChanges:
+    """Fields an update may change; None means unchanged."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+UPDATABLE_FIELDS = (
+    "category",
+    "severity",
+    "status",
+    "summary",
+    "description",
+    "location_text",
+    "occurred_at",
+    "channel",
+)
+
+
+@transaction.atomic
+def incident_update(*, incident: Incident, actor: User, changes: dict[str, Any]) -> Incident:
+    """Change the given fields; one timeline event per changed field (status has its own kind)."""
+    unknown = set(changes) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise IncidentInvalid(
+            "These fields cannot be changed.",
+            fields={name: ["read-only"] for name in sorted(unknown)},
+        )
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    changed: list[tuple[str, Any, Any]] = []
+    for name, value in changes.items():
+        old = getattr(incident, name)
+        if old != value:
+            setattr(incident, name, value)
+            changed.append((name, old, value))
+    if not changed:
+        return incident
+    if any(name == "status" for name, _, _ in changed):
+        incident.closed_at = timezone.now() if incident.status == Status.CLOSED else None
+    incident.full_clean(exclude=["created_by", "country", "responsible_mission"])
+    incident.save()
+    for name, old, new in changed:
+        if name == "status":
+            timeline_append(
+                incident=incident,
+                kind=EventKind.STATUS_CHANGED,
+                actor=actor,
+                message=f"{old} → {new}",
+                data={"from": old, "to": new},
+            )
+        elif name in ("description", "summary"):
+            timeline_append(
+                incident=incident,
+                kind=EventKind.UPDATED,
+                actor=actor,
+                message=f"{name} changed",
+                data={"field": name},
+            )
+        else:
+            timeline_append(
+                incident=incident,
+                kind=EventKind.UPDATED,
+                actor=actor,
+                message=f"{name} changed",
+                data={"field": name, "from": _plain(old), "to": _plain(new)},
+            )
+    return incident
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+NOTE_MAX = 500
+TRANSFER_REASON_MAX = 250
+
+
+@transaction.atomic
+def note_add(*, incident: Incident, actor: User, text: str) -> TimelineEvent:
+    """Append a note to the case's timeline (notes are timeline events: never changed, never deleted)."""
+    text = text.strip()
+    if not text:
+        raise IncidentInvalid("A note cannot be empty.", fields={"text": ["empty"]})
+    if len(text) > NOTE_MAX:
+        raise IncidentInvalid("The note is too long.", fields={"text": [f"at most {NOTE_MAX} characters"]})
+    return timeline_append(incident=incident, kind=EventKind.NOTE, actor=actor, message=text)
+
+
+@transaction.atomic
+def incident_transfer(*, incident: Incident, actor: User, mission: Mission, reason: str) -> Incident:
+    """Hand the case to another mission, with a reason; recorded as a manual routing decision.
+
+    Locks the case row; transferring to the mission that already has it is refused. The new
+    mission is alerted (outbox row in this transaction); earlier unacknowledged alerts of the
+    case stop escalating.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise IncidentInvalid("Say why the case is transferred.", fields={"reason": ["empty"]})
+    if len(reason) > TRANSFER_REASON_MAX:
+        raise IncidentInvalid(
+            "The reason is too long.", fields={"reason": [f"at most {TRANSFER_REASON_MAX} characters"]}
+        )
+    if not mission.is_active:
+        raise IncidentInvalid("That mission is not active.", fields={"mission": ["inactive mission"]})
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    previous = incident.responsible_mission
+    if previous is not None and previous.pk == mission.pk:
+        raise IncidentInvalid("The case is already with that mission.", fields={"mission": ["same mission"]})
+    incident.responsible_mission = mission
+    incident.routing_reason = f"manual: transferred to {mission.code} — {reason}"[:300]
+    incident.needs_review = False
+    incident.save(update_fields=["responsible_mission", "routing_reason", "needs_review", "updated_at"])
+    # The new mission gets its own alert (and deadline); the superseded ones stop escalating.
+    Alert.objects.filter(incident=incident, acknowledged_at__isnull=True).exclude(mission=mission).update(
+        escalation_token=""
+    )
+    alert_create(incident=incident, mission=mission, level=AlertLevel.MISSION, reason=f"transferred: {reason}")
+    timeline_append(
+        incident=incident,
+        kind=EventKind.TRANSFERRED,
+        actor=actor,
+        message=f"{previous.code if previous else '—'} → {mission.code}: {reason}",
+        data={"from": previous.code if previous else None, "to": mission.code, "reason": reason},
+    )
+    return incident

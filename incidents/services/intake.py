@@ -1,0 +1,205 @@
+"""Logging a case: one transaction with its persons, callers, routing and alert; re-geocoding later."""
+
+import logging
+from datetime import datetime
+
+from django.contrib.gis.geos import Point
+from django.db import connection, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from incidents.alerts.services import alert_for_routing
+from incidents.exceptions import GeocoderStillFailing, IncidentInvalid
+from incidents.models import (
+    Category,
+    Channel,
+    EventKind,
+    Incident,
+    Severity,
+)
+from incidents.services.persons import CallerInput, PersonInput, caller_add, person_add
+from incidents.services.placement import (
+    GEOCODE_PENDING,
+    GEOCODE_SOURCE_PIN,
+    IntakeLocation,
+    _append_routed,
+    _apply_routing,
+    _located_data,
+    _located_message,
+    _reroute,
+    incident_locate,
+)
+from incidents.services.timeline import timeline_append
+from missions.routing import route
+from safety.geo.models import Country
+from safety.users import User
+
+logger = logging.getLogger("incidents.intake")
+
+
+def _next_reference() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('incidents_reference_seq')")
+        (number,) = cursor.fetchone()
+    year = timezone.localtime().year
+    return f"OSC-{year}-{number:06d}"
+
+
+def incident_log(
+    *,
+    reported_by: User,
+    category: Category | str,
+    severity: Severity | int,
+    occurred_at: datetime,
+    summary: str,
+    location_text: str = "",
+    location: Point | None = None,
+    country_iso2: str | None = None,
+    description: str = "",
+    channel: Channel | str = Channel.PHONE,
+    persons: list[PersonInput] | None = None,
+    callers: list[CallerInput] | None = None,
+) -> Incident:
+    """Geocode (no pin: the text), route, and create the case with its persons and callers, on the timeline.
+
+    Geocoding runs before the transaction. Low confidence marks the case for review without
+    blocking it; a geocoder failure saves it routed by the country given (else to the duty
+    officer) and queues `incidents.regeocode` after commit (a periodic sweep re-queues what the
+    broker never got).
+    """
+    if timezone.is_naive(occurred_at):
+        raise IncidentInvalid("occurred_at must carry a time zone.", fields={"occurred_at": ["naive date-time"]})
+    if country_iso2 and not Country.objects.filter(iso2=country_iso2).exists():
+        raise IncidentInvalid("Unknown country.", fields={"country": [f"unknown country code {country_iso2!r}"]})
+    placed = incident_locate(location_text=location_text, location=location, country_iso2=country_iso2)
+    incident = _incident_create(
+        reported_by=reported_by,
+        category=category,
+        severity=severity,
+        occurred_at=occurred_at,
+        summary=summary,
+        location_text=location_text,
+        placed=placed,
+        country_iso2=country_iso2,
+        description=description,
+        channel=channel,
+        persons=persons,
+        callers=callers,
+    )
+    return incident
+
+
+@transaction.atomic
+def _incident_create(
+    *,
+    reported_by: User,
+    category: Category | str,
+    severity: Severity | int,
+    occurred_at: datetime,
+    summary: str,
+    location_text: str,
+    placed: IntakeLocation,
+    country_iso2: str | None,
+    description: str,
+    channel: Channel | str,
+    persons: list[PersonInput] | None,
+    callers: list[CallerInput] | None,
+) -> Incident:
+    country = Country.objects.filter(iso2=country_iso2).first() if country_iso2 else None
+    incident = Incident(
+        reference=_next_reference(),
+        category=category,
+        severity=int(severity),
+        occurred_at=occurred_at,
+        summary=summary,
+        location_text=location_text,
+        location=placed.point,
+        country=country,
+        geocode_confidence=placed.confidence,
+        geocode_source=placed.source,
+        description=description,
+        channel=channel,
+        created_by=reported_by,
+    )
+    decision = route(point=placed.point, country_iso2=country_iso2)
+    _apply_routing(incident, decision)
+    if placed.source != GEOCODE_SOURCE_PIN and (placed.low_confidence or placed.pending):
+        incident.needs_review = True
+    incident.full_clean(exclude=["created_by", "country", "responsible_mission"])
+    incident.save()
+    timeline_append(
+        incident=incident,
+        kind=EventKind.CREATED,
+        actor=reported_by,
+        message=f"{incident.get_category_display()} · severity {incident.severity}",
+        data={"channel": incident.channel},
+    )
+    if placed.source != GEOCODE_SOURCE_PIN and location_text.strip():
+        timeline_append(
+            incident=incident,
+            kind=EventKind.LOCATED,
+            actor=None,
+            message=_located_message(placed),
+            data=_located_data(placed),
+        )
+    _append_routed(incident, decision, actor=None)
+    # The alert outbox row commits with the routing decision (or not at all).
+    alert_for_routing(incident=incident)
+    for person in persons or []:
+        person_add(incident=incident, actor=reported_by, person=person)
+    for caller in callers or []:
+        caller_add(incident=incident, actor=reported_by, caller=caller)
+    if placed.pending:
+        incident_id = incident.pk
+        transaction.on_commit(lambda: _regeocode_enqueue(incident_id))
+    return incident
+
+
+def _regeocode_enqueue(incident_id: int) -> None:
+    from incidents.tasks import regeocode
+
+    try:
+        regeocode.delay(incident_id=incident_id)
+    except KombuOperationalError as exc:  # broker down: the periodic sweep re-queues pending cases
+        logger.warning("could not queue incidents.regeocode for incident %s (%s); the sweep will", incident_id, exc)
+
+
+@transaction.atomic
+def incident_regeocode(*, incident_id: int) -> Incident | None:
+    """Geocode a case again whose geocoding failed at intake; idempotent.
+
+    Locks the case; does nothing unless its geocode_source is still `pending` (a second run, or
+    a run after an operator set the pin, exits). Raises `GeocoderStillFailing` when a provider
+    still fails, so the task retries; a place that is simply not found ends the retry.
+    """
+    incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
+    if incident is None or incident.geocode_source != GEOCODE_PENDING:
+        return None
+    placed = incident_locate(
+        location_text=incident.location_text,
+        location=None,
+        country_iso2=incident.country.iso2 if incident.country else None,
+    )
+    if placed.pending:
+        raise GeocoderStillFailing(f"geocoder still failing for {incident.reference}")
+    incident.location = placed.point
+    incident.geocode_confidence = placed.confidence
+    incident.geocode_source = placed.source
+    timeline_append(
+        incident=incident,
+        kind=EventKind.LOCATED,
+        actor=None,
+        message=_located_message(placed),
+        data=_located_data(placed),
+    )
+    if placed.point is not None:
+        _reroute(incident, actor=None)
+    incident.needs_review = placed.low_confidence or incident.responsible_mission is None
+    incident.full_clean(exclude=["created_by", "country", "responsible_mission"])
+    incident.save()
+    return incident
+
+
+def incidents_pending_geocode() -> list[int]:
+    """Ids of the cases still waiting to be geocoded again (for the sweeper)."""
+    return list(Incident.objects.filter(geocode_source=GEOCODE_PENDING).values_list("pk", flat=True)[:500])
