@@ -76,7 +76,9 @@ def test_case_page_shows_the_travel_advisory_in_force(case, operator):
     now = datetime.now(tz=UTC)
     thailand = Country.objects.get(iso2="TH")
     Advisory.objects.create(country=thailand, level="2", valid_from=now - timedelta(days=1), note="Southern provinces")
-    Advisory.objects.create(country=thailand, level="4", valid_from=now - timedelta(days=10), valid_to=now - timedelta(days=5))
+    Advisory.objects.create(
+        country=thailand, level="4", valid_from=now - timedelta(days=10), valid_to=now - timedelta(days=5)
+    )
     html = page_client(operator).get(f"/cases/{case.reference}/").content.decode()
     advisory = html.split('id="case-advisory"')[1].split("</dd>")[0]
     assert "Level 2" in advisory and "Southern provinces" in advisory
