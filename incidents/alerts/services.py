@@ -113,6 +113,23 @@ def alert_for_routing(*, incident: Incident) -> Alert:
     )
 
 
+def alert_for_reassignment(*, incident: Incident, reason: str) -> Alert:
+    """The alert that follows a change of the responsible mission (transfer, override, re-routing).
+
+    In the caller's transaction: earlier unacknowledged alerts of the case addressed to someone
+    else stop escalating (their token is cleared), and the new recipient, the mission or else the
+    HQ duty officer, gets its own alert with its own deadline (or keeps the one it already has).
+    """
+    Alert.objects.filter(incident=incident, acknowledged_at__isnull=True).exclude(
+        mission=incident.responsible_mission
+    ).update(escalation_token="")
+    if incident.responsible_mission is None:
+        return alert_create(incident=incident, mission=None, level=AlertLevel.HQ, reason=f"unroutable: {reason}")
+    return alert_create(
+        incident=incident, mission=incident.responsible_mission, level=AlertLevel.MISSION, reason=reason
+    )
+
+
 @transaction.atomic
 def alert_acknowledge(
     *, alert: Alert, user: AnyUser | None, via: AckVia | str = AckVia.INBOX, label: str = ""

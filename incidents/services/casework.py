@@ -7,8 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from incidents.alerts.models import Alert, AlertLevel
-from incidents.alerts.services import alert_create
+from incidents.alerts.services import alert_for_reassignment
 from incidents.exceptions import IncidentInvalid
 from incidents.models import (
     EventKind,
@@ -136,11 +135,7 @@ def incident_transfer(*, incident: Incident, actor: User, mission: Mission, reas
     incident.routing_reason = f"manual: transferred to {mission.code} — {reason}"[:300]
     incident.needs_review = False
     incident.save(update_fields=["responsible_mission", "routing_reason", "needs_review", "updated_at"])
-    # The new mission gets its own alert (and deadline); the superseded ones stop escalating.
-    Alert.objects.filter(incident=incident, acknowledged_at__isnull=True).exclude(mission=mission).update(
-        escalation_token=""
-    )
-    alert_create(incident=incident, mission=mission, level=AlertLevel.MISSION, reason=f"transferred: {reason}")
+    alert_for_reassignment(incident=incident, reason=f"transferred: {reason}")
     timeline_append(
         incident=incident,
         kind=EventKind.TRANSFERRED,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import DatabaseError, transaction
 
+from incidents.alerts.services import alert_for_reassignment
 from incidents.exceptions import IncidentInvalid
 from incidents.models import (
     EventKind,
@@ -146,6 +147,7 @@ def _reroute(incident: Incident, *, actor: User | None) -> None:
     incident.routing_reason = decision.reason[:300]
     if changed:
         _append_routed(incident, decision, actor=actor)
+        alert_for_reassignment(incident=incident, reason=f"routed again: {decision.reason}")
 
 
 @transaction.atomic
@@ -202,6 +204,7 @@ def incident_mission_override(*, incident: Incident, actor: User, mission: Missi
     incident.routing_reason = f"{MANUAL_REASON_PREFIX}{reason}"
     incident.needs_review = False
     incident.save()
+    alert_for_reassignment(incident=incident, reason=f"mission overridden: {reason}")
     timeline_append(
         incident=incident,
         kind=EventKind.ROUTED,
