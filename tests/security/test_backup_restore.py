@@ -112,6 +112,18 @@ def test_pg_dump_and_restore_of_one_case_round_trips(django_db_blocker, tmp_path
         finally:
             with psycopg.connect(conninfo(source)) as conn, conn.transaction():
                 conn.execute("SET LOCAL session_replication_role = replica")
+                # The case's alert outbox goes too, so no committed row outlives this test.
+                conn.execute(
+                    "DELETE FROM incidents_deliveryattempt WHERE delivery_id IN (SELECT d.id FROM incidents_delivery d "
+                    "JOIN incidents_alert a ON a.id = d.alert_id WHERE a.incident_id = %s)",
+                    [incident.pk],
+                )
+                conn.execute(
+                    "DELETE FROM incidents_delivery WHERE alert_id IN "
+                    "(SELECT id FROM incidents_alert WHERE incident_id = %s)",
+                    [incident.pk],
+                )
+                conn.execute("DELETE FROM incidents_alert WHERE incident_id = %s", [incident.pk])
                 for table, key in reversed(CASE_TABLES.items()):
                     conn.execute(f"DELETE FROM {table} WHERE {key} = %s", [incident.pk])  # noqa: S608
                 conn.execute("DELETE FROM auth_user WHERE id = %s", [user.pk])
