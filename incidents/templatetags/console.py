@@ -12,9 +12,12 @@ from django.utils.translation import gettext as _
 
 from incidents.models import EventKind, PersonStatus, Status, TimelineEvent
 from missions.selectors import mission_list
+from safety.masking import mask_passport, mask_phone
 from safety.roles import roles_of
 
 register = template.Library()
+register.filter("masked_passport", mask_passport)
+register.filter("masked_phone", mask_phone)
 
 
 def _korean() -> bool:

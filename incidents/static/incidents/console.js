@@ -190,10 +190,33 @@
     }, seconds * 1000);
   }
 
+  // Personal data is masked on the case page; "Show" asks the audited reveal API and writes the clear values as text.
+  function initReveal(button) {
+    button.addEventListener("click", function () {
+      var csrf = document.querySelector("[name=csrfmiddlewaretoken]");
+      fetch(button.dataset.revealUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf ? csrf.value : "", "Accept": "application/json" },
+      })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (body === null) { return; }
+          var row = button.closest("tr, li");
+          row.querySelectorAll("[data-field]").forEach(function (cell) {
+            var value = body[cell.dataset.field];
+            if (value !== undefined) { cell.textContent = value || "—"; }
+          });
+          button.remove();
+        });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var mapApi = initMap($("map"));
     initCombobox($("id_location_text"), mapApi);
     document.querySelectorAll("[data-formset-add]").forEach(initFormsetAdd);
     document.querySelectorAll("[data-refresh-url]").forEach(initRefresh);
+    document.querySelectorAll("button.reveal[data-reveal-url]").forEach(initReveal);
   });
 })();
