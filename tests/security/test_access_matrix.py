@@ -6,8 +6,8 @@ the 404 of a case that does not exist, and no refused answer may carry the case'
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest

@@ -6,8 +6,8 @@ alert is a 404 identical to a missing one; no refused answer carries the case's 
 """
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
