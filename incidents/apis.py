@@ -232,6 +232,7 @@ class IncidentListCreateApi(APIView):
             return attrs
 
     @extend_schema(
+        operation_id="incidents_list",
         parameters=[
             FilterSerializer,
             OpenApiParameter("format", enum=["json", "geojson"], required=False),

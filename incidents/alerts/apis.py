@@ -91,7 +91,11 @@ class AlertListApi(APIView):
         mission = serializers.SlugField(max_length=60, required=False)
         hq = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: paginated(AlertOutputSerializer, "Alert")})
+    @extend_schema(
+        operation_id="alerts_list",
+        parameters=[FilterSerializer],
+        responses={200: paginated(AlertOutputSerializer, "Alert")},
+    )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

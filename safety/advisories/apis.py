@@ -67,7 +67,11 @@ class AdvisoryListCreateApi(APIView):
         at = AwareDateTimeField(required=False)
         in_force = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: paginated(AdvisoryOutputSerializer, "Advisory")})
+    @extend_schema(
+        operation_id="advisories_list",
+        parameters=[FilterSerializer],
+        responses={200: paginated(AdvisoryOutputSerializer, "Advisory")},
+    )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
