@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
@@ -41,7 +42,7 @@ from incidents.services import (
     incident_update,
 )
 from missions.selectors import mission_get_by_code
-from safety.api import Pagination
+from safety.api import Pagination, paginated
 from safety.audit import audit_record
 from safety.fields import (
     AwareDateTimeField,
@@ -233,11 +234,15 @@ class IncidentListCreateApi(APIView):
             return attrs
 
     @extend_schema(
+        operation_id="incidents_list",
         parameters=[
             FilterSerializer,
             OpenApiParameter("format", enum=["json", "geojson"], required=False),
         ],
-        responses={200: IncidentOutputSerializer(many=True)},
+        responses={
+            (200, "application/json"): paginated(IncidentOutputSerializer, "Incident"),
+            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+        },
     )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)

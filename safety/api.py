@@ -5,7 +5,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -65,3 +66,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     message = str(getattr(exc, "detail", exc))
     response.data = error_body(str(code), message)
     return response
+
+
+def paginated(serializer_class: type[serializers.Serializer], name: str) -> serializers.Serializer:
+    """The OpenAPI shape of a page of `Pagination` (count, next, previous, results) for APIViews."""
+    return inline_serializer(
+        name=f"Paginated{name}List",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.CharField(allow_null=True),
+            "previous": serializers.CharField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )

@@ -89,7 +89,9 @@ class SecurityHeadersMiddleware:
 
 
 def _body_fields(request: HttpRequest) -> list[str]:
-    """Top-level field names of a JSON body (names only: values may be personal data)."""
+    """Top-level field names of a JSON or form body (names only: values may be personal data)."""
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return sorted(key for key in request.POST if key != "csrfmiddlewaretoken")[:50]
     if not request.content_type or not request.content_type.endswith("json"):
         return []
     try:
@@ -99,8 +101,12 @@ def _body_fields(request: HttpRequest) -> list[str]:
     return sorted(str(key) for key in body)[:50] if isinstance(body, dict) else []
 
 
+# Sign-in and preferences (language, time zone) change no case data; failed logins are audited by the backend.
+UNAUDITED_PATHS = ("/accounts/", "/i18n/", "/prefs/")
+
+
 class ApiWriteAuditMiddleware:
-    """Write an audit entry for every signed-in write request to the API: who, when, what, from where.
+    """Write an audit entry for every signed-in write request, to the API and the pages: who, when, what, from where.
 
     "What" is the method, path, view, answer status, touched field names and the case reference
     (from the URL, or the `reference` of a created case). Refused attempts (4xx) are recorded too.
@@ -113,7 +119,7 @@ class ApiWriteAuditMiddleware:
         self.get_response = get_response
 
     def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: dict[str, Any]) -> None:
-        if request.method in SAFE_METHODS or not request.path.startswith("/api/"):
+        if request.method in SAFE_METHODS or request.path.startswith(UNAUDITED_PATHS):
             return
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
         # A per-request note for the audit step below; HttpRequest declares no such attribute.
@@ -139,7 +145,7 @@ class ApiWriteAuditMiddleware:
         audit_record(
             actor=user,
             action=AuditAction.WRITE,
-            object_type="incident" if case_ref else "api",
+            object_type="incident" if case_ref else ("api" if request.path.startswith("/api/") else "page"),
             object_ref=case_ref or request.path[:64],
             case_ref=case_ref,
             request=request,

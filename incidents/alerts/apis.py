@@ -13,7 +13,7 @@ from incidents.alerts.cap import alert_cap_xml
 from incidents.alerts.models import AckVia, Alert
 from incidents.alerts.selectors import alert_get_for, alert_list_visible_to, attempts_of
 from incidents.alerts.services import alert_acknowledge
-from safety.api import Pagination
+from safety.api import Pagination, paginated
 from safety.fields import UTCDateTimeField
 
 
@@ -67,7 +67,7 @@ class AlertOutputSerializer(serializers.Serializer):
     acknowledged_by = serializers.SerializerMethodField()
     acknowledged_via = serializers.CharField()
     escalated_at = UTCDateTimeField(allow_null=True)
-    escalated_from = serializers.UUIDField(source="escalated_from.public_id", default=None)
+    escalated_from = serializers.UUIDField(source="escalated_from.public_id", default=None, allow_null=True)
     deliveries = DeliveryOutputSerializer(many=True)
 
     def get_acknowledged_by(self, obj: Alert) -> str | None:
@@ -91,7 +91,11 @@ class AlertListApi(APIView):
         mission = serializers.SlugField(max_length=60, required=False)
         hq = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: AlertOutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="alerts_list",
+        parameters=[FilterSerializer],
+        responses={200: paginated(AlertOutputSerializer, "Alert")},
+    )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

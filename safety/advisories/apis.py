@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from safety.advisories.models import NOTE_MAX, Advisory, Level
 from safety.advisories.selectors import advisories_for, advisories_in_force, advisory_get, advisory_list
 from safety.advisories.services import advisory_create, advisory_delete, advisory_update
-from safety.api import Pagination
+from safety.api import Pagination, paginated
 from safety.fields import AwareDateTimeField, CountryCodeField, UTCDateTimeField
 from safety.roles import Role, has_role
 
@@ -67,7 +67,11 @@ class AdvisoryListCreateApi(APIView):
         at = AwareDateTimeField(required=False)
         in_force = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: AdvisoryOutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="advisories_list",
+        parameters=[FilterSerializer],
+        responses={200: paginated(AdvisoryOutputSerializer, "Advisory")},
+    )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

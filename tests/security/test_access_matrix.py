@@ -7,13 +7,16 @@ the 404 of a case that does not exist, and no refused answer may carry the case'
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
+from incidents.alerts.models import Alert
 from incidents.models import Incident
 from incidents.services import CallerInput, PersonInput
+from safety.advisories.services import advisory_create
 from safety.models import AuditEntry
 from safety.roles import Role
 from safety.tokens import token_issue
@@ -31,6 +34,8 @@ class World:
     person_id: int
     caller_id: int
     foreign_token_id: str
+    alert_id: str
+    advisory_id: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,21 @@ def case_access(ok: int = 200) -> dict[str, int]:
     }
 
 
+def alert_access(ok: int = 200) -> dict[str, int]:
+    """An alert of the case's mission: that mission's staff, duty officers and admins (operators work cases,
+    not missions' inboxes); everyone else 'not found'; anonymous 401."""
+    return {**case_access(ok), "operator": 404}
+
+
+def dashboard_access(ok: int = 200) -> dict[str, int]:
+    """Aggregates: presenters, operators, duty officers, admins; mission staff work their cases instead."""
+    return {**signed_in(ok), "mission_staff_own": 403, "mission_staff_other": 403}
+
+
+def admin_only(ok: int) -> dict[str, int]:
+    return {**signed_in(403), "admin": ok}
+
+
 def signed_in(ok: int = 200, anonymous: int = 401) -> dict[str, int]:
     return {role: (anonymous if role == "anonymous" else ok) for role in ROLES}
 
@@ -76,6 +96,8 @@ NEW_CASE = {
     "country": "TH",
 }
 MISSING = "OSC-2026-999999"
+MISSING_UUID = "00000000-0000-4000-8000-000000000000"
+NEW_ADVISORY = {"country": "TH", "level": "2", "valid_from": "2026-11-01T00:00:00+00:00", "note": "caution"}
 
 ENDPOINTS = [
     Endpoint("healthz", "get", lambda w: "/healthz", {role: 200 for role in ROLES}),
@@ -136,6 +158,58 @@ ENDPOINTS = [
         case_access(),
         missing_path=lambda w: f"/api/incidents/{MISSING}/callers/{w.caller_id}/reveal/",
     ),
+    Endpoint(
+        "incident-location",
+        "post",
+        lambda w: f"/api/incidents/{w.incident.reference}/location/",
+        case_access(),
+        body=lambda w: {"lat": 12.93, "lon": 100.88},
+        missing_path=lambda w: f"/api/incidents/{MISSING}/location/",
+    ),
+    Endpoint(
+        "incident-mission",
+        "post",
+        lambda w: f"/api/incidents/{w.incident.reference}/mission/",
+        case_access(),
+        body=lambda w: {"mission": "emb-jp-tokyo", "reason": "the traveller is now in Tokyo"},
+        missing_path=lambda w: f"/api/incidents/{MISSING}/mission/",
+    ),
+    Endpoint("alert-list", "get", lambda w: "/api/alerts/", case_workers(200)),
+    Endpoint(
+        "alert-detail",
+        "get",
+        lambda w: f"/api/alerts/{w.alert_id}/",
+        alert_access(),
+        missing_path=lambda w: f"/api/alerts/{MISSING_UUID}/",
+    ),
+    Endpoint(
+        "alert-acknowledge",
+        "post",
+        lambda w: f"/api/alerts/{w.alert_id}/acknowledge/",
+        alert_access(),
+        missing_path=lambda w: f"/api/alerts/{MISSING_UUID}/acknowledge/",
+    ),
+    Endpoint(
+        "alert-cap",
+        "get",
+        lambda w: f"/api/alerts/{w.alert_id}/cap.xml",
+        alert_access(),
+        missing_path=lambda w: f"/api/alerts/{MISSING_UUID}/cap.xml",
+    ),
+    Endpoint("geocode", "get", lambda w: "/api/geocode/?q=Pattaya", signed_in()),
+    Endpoint("route", "get", lambda w: "/api/route/?lat=12.9276&lon=100.8771", signed_in()),
+    Endpoint("dashboard-aggregates", "get", lambda w: "/api/dashboard/aggregates/", dashboard_access()),
+    Endpoint("advisory-list", "get", lambda w: "/api/advisories/", signed_in()),
+    Endpoint("advisory-create", "post", lambda w: "/api/advisories/", admin_only(201), body=lambda w: NEW_ADVISORY),
+    Endpoint("advisory-detail", "get", lambda w: f"/api/advisories/{w.advisory_id}/", signed_in()),
+    Endpoint(
+        "advisory-update",
+        "patch",
+        lambda w: f"/api/advisories/{w.advisory_id}/",
+        admin_only(200),
+        body=lambda w: {"note": "avoid the border"},
+    ),
+    Endpoint("advisory-delete", "delete", lambda w: f"/api/advisories/{w.advisory_id}/", admin_only(204)),
 ]
 
 
@@ -160,12 +234,16 @@ def world(make_user) -> World:  # type: ignore[no-untyped-def]
     assert incident.responsible_mission.code == "emb-th-bangkok"
     outsider = make_user(Role.OPERATOR)
     token, _ = token_issue(user=outsider)
+    alert = Alert.objects.get(incident=incident, mission__code="emb-th-bangkok")
+    advisory = advisory_create(country_iso2="TH", level="2", valid_from=datetime(2026, 11, 1, tzinfo=UTC))
     return World(
         users=users,
         incident=incident,
         person_id=incident.persons.get().pk,
         caller_id=incident.callers.get().pk,
         foreign_token_id=str(token.public_id),
+        alert_id=str(alert.public_id),
+        advisory_id=str(advisory.public_id),
     )
 
 
@@ -200,6 +278,17 @@ def test_matrix_covers_every_api_route():
         "api/incidents/<str:reference>/timeline/",
         "api/incidents/<str:reference>/persons/<int:person_id>/reveal/",
         "api/incidents/<str:reference>/callers/<int:caller_id>/reveal/",
+        "api/incidents/<str:reference>/location/",
+        "api/incidents/<str:reference>/mission/",
+        "api/alerts/",
+        "api/alerts/<str:public_id>/",
+        "api/alerts/<str:public_id>/acknowledge/",
+        "api/alerts/<str:public_id>/cap.xml",
+        "api/geocode/",
+        "api/route/",
+        "api/dashboard/aggregates/",
+        "api/advisories/",
+        "api/advisories/<uuid:public_id>/",
     }
     assert routes == covered, f"add these routes to ENDPOINTS: {sorted(routes - covered)}"
 
