@@ -30,6 +30,7 @@ class Page:
     body: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
     missing_path: Callable[[World], str] | None = None
     audited: bool = True  # a signed-in write that is carried out leaves an audit entry by its user
+    reveals: bool = False  # the audited reveal action: its 200 answer holds the clear passport or phone
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -136,6 +137,22 @@ PAGES = [
         body=lambda w: {"status": "safe", "note": "found"},
         missing_path=lambda w: f"/cases/{MISSING}/persons/{w.person_id}/status/",
     ),
+    Page(
+        "case-person-reveal",
+        "post",
+        lambda w: case(w, f"persons/{w.person_id}/reveal/"),
+        case_access(200),
+        missing_path=lambda w: f"/cases/{MISSING}/persons/{w.person_id}/reveal/",
+        reveals=True,
+    ),
+    Page(
+        "case-caller-reveal",
+        "post",
+        lambda w: case(w, f"callers/{w.caller_id}/reveal/"),
+        case_access(200),
+        missing_path=lambda w: f"/cases/{MISSING}/callers/{w.caller_id}/reveal/",
+        reveals=True,
+    ),
     Page("inbox", "get", lambda w: "/inbox/", mission_staff_only()),
     Page("duty-queue", "get", lambda w: "/duty/", hq()),
     Page(
@@ -199,6 +216,8 @@ def test_page_matrix_covers_every_page_route():
         "cases/<str:reference>/pin/",
         "cases/<str:reference>/persons/",
         "cases/<str:reference>/persons/<int:person_id>/status/",
+        "cases/<str:reference>/persons/<int:person_id>/reveal/",
+        "cases/<str:reference>/callers/<int:caller_id>/reveal/",
         "inbox/",
         "duty/",
         "alerts/<uuid:public_id>/",
@@ -237,7 +256,11 @@ def test_page_access(world: World, page: Page, role: str):  # noqa: F811
     assert response.status_code == expected, (page.name, role, response.content[:300])
     content = b"".join(response.streaming_content) if response.streaming else response.content
     text = content.decode(errors="replace")
-    assert PASSPORT not in text  # pages show passport numbers masked, always
+    if page.reveals and expected == 200:
+        assert AuditEntry.objects.filter(actor=user, action="reveal").exists(), (page.name, role, "reveal not audited")
+        assert page.name != "case-person-reveal" or PASSPORT in text
+    else:
+        assert PASSPORT not in text  # pages show passport numbers masked, except the audited reveal
     if expected >= 300:
         assert PERSON_NAME not in text and CALLER_NAME not in text and world.incident.summary not in text
     if role == "anonymous" and expected == 302 and page.name not in ("landing", "timezone-set"):
