@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from missions.loaders import missions_load
 from missions.models import Membership, Mission
+from safety.geo.chain import providers_reset
 from safety.geo.loaders import countries_load, places_load
 from safety.roles import Role, role_groups_ensure, user_role_grant
 from tests.factories import UserFactory
@@ -93,3 +94,19 @@ def api() -> Callable[[AbstractUser | None], APIClient]:
 @pytest.fixture
 def when() -> datetime:
     return datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def online_chain(settings):  # type: ignore[no-untyped-def]
+    """Configure the geocoder chain as offline + a nominatim at `domain` (a loopback test server)."""
+
+    def configure(domain: str, *, timeout_s: float = 0.5) -> None:
+        settings.GEOCODER_CHAIN = ["offline", "nominatim"]
+        settings.GEOCODER_NOMINATIM_DOMAIN = domain
+        settings.GEOCODER_NOMINATIM_SCHEME = "http"
+        settings.GEOCODER_TIMEOUT_S = timeout_s
+        settings.GEOCODER_MIN_DELAY_S = 0.0
+        providers_reset()
+
+    yield configure
+    providers_reset()

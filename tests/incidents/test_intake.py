@@ -6,7 +6,6 @@ from incidents.models import Incident, TimelineEvent
 from incidents.services import GEOCODE_PENDING, incident_mission_override, incident_regeocode
 from incidents.tasks import regeocode
 from missions.models import Mission
-from safety.geo.chain import providers_reset
 from tests.factories import log_incident
 from tests.safety.geo_servers import nominatim_server, silent_server
 
@@ -125,26 +124,12 @@ def test_mission_override_service_returns_the_incident(operator):
     assert isinstance(changed, Incident) and changed.responsible_mission == tokyo
 
 
-@pytest.fixture
-def online_chain(settings):  # type: ignore[no-untyped-def]
-    def configure(domain: str) -> None:
-        settings.GEOCODER_CHAIN = ["offline", "nominatim"]
-        settings.GEOCODER_NOMINATIM_DOMAIN = domain
-        settings.GEOCODER_NOMINATIM_SCHEME = "http"
-        settings.GEOCODER_TIMEOUT_S = 0.3
-        settings.GEOCODER_MIN_DELAY_S = 0.0
-        providers_reset()
-
-    yield configure
-    providers_reset()
-
-
 @pytest.mark.django_db
 def test_geocoder_failure_never_loses_the_case_and_regeocode_is_idempotent(
     api, operator, online_chain, django_capture_on_commit_callbacks
 ):
     with silent_server() as (domain, _):
-        online_chain(domain)
+        online_chain(domain, timeout_s=0.3)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             response = api(operator).post(
                 "/api/incidents/", body(location_text=ONLY_ONLINE, country="US"), format="json"
@@ -161,7 +146,7 @@ def test_geocoder_failure_never_loses_the_case_and_regeocode_is_idempotent(
             incident_regeocode(incident_id=incident.pk)
     places = {ONLY_ONLINE: {"lat": "35.1419", "lon": "-116.1039", "display_name": "Zzyzx Rd, California"}}
     with nominatim_server(places) as (domain, requests):
-        online_chain(domain)
+        online_chain(domain, timeout_s=0.3)
         first = regeocode.apply(kwargs={"incident_id": incident.pk}).get()
         second = regeocode.apply(kwargs={"incident_id": incident.pk}).get()
     assert first == incident.reference and second is None
@@ -175,7 +160,7 @@ def test_geocoder_failure_never_loses_the_case_and_regeocode_is_idempotent(
 @pytest.mark.django_db
 def test_geocoder_failure_without_a_country_goes_to_the_duty_officer(api, operator, online_chain):
     with silent_server() as (domain, _):
-        online_chain(domain)
+        online_chain(domain, timeout_s=0.3)
         case = api(operator).post("/api/incidents/", body(location_text=ONLY_ONLINE), format="json").json()
     assert case["responsible_mission"] is None and case["needs_review"] is True
     assert "HQ duty officer" in case["routing_reason"]

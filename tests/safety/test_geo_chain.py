@@ -4,25 +4,11 @@ import logging
 
 import pytest
 
-from safety.geo.chain import geocode, providers_reset
+from safety.geo.chain import geocode
 from safety.geo.models import GeocodeCacheEntry
 from tests.safety.geo_servers import nominatim_server, silent_server
 
 ONLY_ONLINE = "Zzyzx Road rest area 7"
-
-
-@pytest.fixture
-def online_chain(settings):  # type: ignore[no-untyped-def]
-    def configure(domain: str) -> None:
-        settings.GEOCODER_CHAIN = ["offline", "nominatim"]
-        settings.GEOCODER_NOMINATIM_DOMAIN = domain
-        settings.GEOCODER_NOMINATIM_SCHEME = "http"
-        settings.GEOCODER_TIMEOUT_S = 0.5
-        settings.GEOCODER_MIN_DELAY_S = 0.0
-        providers_reset()
-
-    yield configure
-    providers_reset()
 
 
 @pytest.mark.django_db
