@@ -6,8 +6,9 @@ setup:
 run: setup
 	.venv/bin/honcho start -f Procfile
 
+# pytest exit 5 (no tests collected) is a failure: make exits non-zero for it like for any other.
 test: setup
-	.venv/bin/pytest
+	.venv/bin/pytest; status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$status
 
 lint:
 	.venv/bin/ruff format --check .
@@ -15,5 +16,5 @@ lint:
 	.venv/bin/lint-imports
 	.venv/bin/mypy safety missions incidents maps
 
-check: setup lint
-	.venv/bin/pytest
+# CI runs this (.ci/run): format check, lint, import contracts, types, then the whole test suite.
+check: setup lint test
