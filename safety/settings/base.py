@@ -89,13 +89,24 @@ TEMPLATES = [
     },
 ]
 
+# Connections: psycopg 3's pool per process when DATABASE_POOL_MAX_SIZE > 0 (then CONN_MAX_AGE must be 0 —
+# the pool keeps the connections; with conn_health_checks Django has the pool check each one before lending it); else one persistent connection.
+DATABASE_POOL_MAX_SIZE = int(env("DATABASE_POOL_MAX_SIZE", "0") or 0)
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/osc") or "",
         engine="django.contrib.gis.db.backends.postgis",
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60") or 60),
+        conn_max_age=0 if DATABASE_POOL_MAX_SIZE else int(env("DATABASE_CONN_MAX_AGE", "60") or 60),
+        conn_health_checks=True,
     )
 }
+if DATABASE_POOL_MAX_SIZE:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(env("DATABASE_POOL_MIN_SIZE", "1") or 1),
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": float(env("DATABASE_POOL_TIMEOUT", "10") or 10),
+        "max_idle": float(env("DATABASE_POOL_MAX_IDLE", "300") or 300),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
