@@ -301,6 +301,7 @@ def main() -> None:
 
 def setup_rows(hook_url: str) -> str:
     from django.contrib.auth import get_user_model
+
     from missions.models import ChannelKind, Mission, MissionChannel
     from safety.roles import Role, role_groups_ensure, user_role_grant
 

@@ -1,8 +1,9 @@
 """Routing benchmark: subdivided pieces (GiST) against ST_Covers on the whole country polygons, same run.
 
-Run: DATABASE_URL=... .venv/bin/python bench/routing.py [--random 100000] [--border 10000] [--baseline-sample 2000]
-     [--file-points 20000] [--smoke]
-Prints `manage.py route --file` throughput over mixed land and sea points including start-up, single-lookup p50/p99 (country lookup on pieces, and the full route()), batch throughput,
+Run: DATABASE_URL=... .venv/bin/python bench/routing.py [--random 100000] [--border 10000]
+     [--baseline-sample 2000] [--file-points 20000] [--smoke]
+Prints `manage.py route --file` throughput over mixed land and sea points including start-up,
+single-lookup p50/p99 (country lookup on pieces, and the full route()), batch throughput,
 the ratio of pieces against unsplit ST_Covers per lookup, and their agreement on every point.
 """
 
