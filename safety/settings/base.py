@@ -89,8 +89,9 @@ TEMPLATES = [
     },
 ]
 
-# Connections: psycopg 3's pool per process when DATABASE_POOL_MAX_SIZE > 0 (then CONN_MAX_AGE must be 0 —
-# the pool keeps the connections; with conn_health_checks Django has the pool check each one before lending it); else one persistent connection.
+# Connections: psycopg 3's pool per process when DATABASE_POOL_MAX_SIZE > 0 (CONN_MAX_AGE is then 0: the
+# pool keeps the connections, and with conn_health_checks Django has it check each one before lending it);
+# else one persistent connection per thread.
 DATABASE_POOL_MAX_SIZE = int(env("DATABASE_POOL_MAX_SIZE", "0") or 0)
 DATABASES = {
     "default": dj_database_url.parse(
