@@ -33,3 +33,8 @@ def test_bench_routing_smoke_prints_route_file_throughput():  # type: ignore[no-
 def test_bench_intake_smoke_prints_both_endpoints():  # type: ignore[no-untyped-def]
     out = _run("intake.py", 900)
     assert "POST /api/incidents/" in out and "GET /api/me/ (baseline)" in out and "errors 0" in out
+
+
+def test_bench_maps_smoke_prints_build_and_rollup_check():  # type: ignore[no-untyped-def]
+    out = _run("maps.py", 900)
+    assert "roll-ups vs raw tables" in out and "identical" in out and "build, all cases" in out
