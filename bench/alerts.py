@@ -303,7 +303,7 @@ def setup_rows(hook_url: str) -> str:
     from django.contrib.auth import get_user_model
 
     from missions.models import ChannelKind, Mission, MissionChannel
-    from safety.roles import Role, role_groups_ensure, user_role_grant
+    from safety.auth.roles import Role, role_groups_ensure, user_role_grant
 
     role_groups_ensure()
     user, _ = get_user_model().objects.get_or_create(username="rel-bench-operator")

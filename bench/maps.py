@@ -48,7 +48,7 @@ def line(label: str, value: str) -> None:
 
 
 def ensure_incidents(n: int) -> int:
-    from incidents.demo import demo_seed
+    from incidents.demo.cases import demo_seed
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM incidents_incident")
@@ -118,7 +118,7 @@ def session_cookie(base: str) -> dict[str, str]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
-    from missions.demo import demo_users_ensure
+    from incidents.demo.users import demo_users_ensure
 
     user = get_user_model().objects.filter(username="presenter").first()
     if user is None:

@@ -25,7 +25,8 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from missions.routing import country_covering_plain, route_points  # noqa: E402
+from bench.baselines import country_covering_plain  # noqa: E402
+from missions.routing import route_points  # noqa: E402
 from safety.geo.sql import fetchall_prepared  # noqa: E402
 
 PIECES_SQL = (

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import connection
 
 from missions.models import Mission, MissionKind
 from missions.selectors import jurisdiction_for
@@ -218,15 +217,3 @@ def route(*, point: Point | None, country_iso2: str | None = None, admin1_code: 
             None, country_iso2, admin1_code, f"no mission covers {country_iso2}; HQ duty officer", "unroutable"
         )
     return RoutingDecision(None, None, "", "location unknown; HQ duty officer", "unroutable")
-
-
-def country_covering_plain(*, lat: float, lon: float) -> str | None:
-    """Baseline for the benchmark: `ST_Covers` on the whole (unsplit) country boundaries."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT iso2 FROM geo_country WHERE boundary IS NOT NULL "
-            "AND ST_Covers(boundary, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) ORDER BY iso2 LIMIT 1",
-            [lon, lat],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None

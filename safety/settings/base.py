@@ -64,10 +64,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "safety.middleware.RequestSizeLimitMiddleware",
-    "safety.middleware.SessionAbsoluteExpiryMiddleware",
-    "safety.middleware.SecurityHeadersMiddleware",
-    "safety.middleware.ApiWriteAuditMiddleware",
+    "safety.web.middleware.RequestSizeLimitMiddleware",
+    "safety.web.middleware.SessionAbsoluteExpiryMiddleware",
+    "safety.web.middleware.SecurityHeadersMiddleware",
+    "safety.web.middleware.ApiWriteAuditMiddleware",
 ]
 
 ROOT_URLCONF = "safety.urls"
@@ -118,8 +118,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "safety.auth_validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
-    {"NAME": "safety.auth_validators.DistinctCharactersValidator", "OPTIONS": {"min_distinct": 6}},
+    {"NAME": "safety.auth.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "safety.auth.validators.DistinctCharactersValidator", "OPTIONS": {"min_distinct": 6}},
 ]
 
 LANGUAGE_CODE = "ko"
@@ -138,14 +138,14 @@ LOGIN_URL = "/accounts/login/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "safety.auth_tokens.ScopedTokenAuthentication",
+        "safety.auth.authentication.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "safety.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "safety.api.conventions.Pagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "safety.api.exception_handler",
+    "EXCEPTION_HANDLER": "safety.api.conventions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -242,7 +242,7 @@ CELERY_BEAT_SCHEDULE["incidents.audit_escalations"] = {
 # (empty: maps draw the country polygons from /geo/basemap.geojson, so they work offline).
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
-MIDDLEWARE += ["safety.timezones.ViewerTimezoneMiddleware"]
+MIDDLEWARE += ["safety.web.timezones.ViewerTimezoneMiddleware"]
 MAP_TILE_URL = env("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
 
@@ -273,7 +273,7 @@ CACHES = {
     }
 }
 
-AUTHENTICATION_BACKENDS = ["safety.auth_backends.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = ["safety.auth.backends.LockoutModelBackend"]
 # Lockout: this many failed logins for one username (or many more from one address) within the
 # window lock that username (address) for the window; counted in the cache.
 OSC_LOGIN_MAX_FAILURES = int(env("OSC_LOGIN_MAX_FAILURES", "5") or 5)
@@ -300,7 +300,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "reveal": env("OSC_THROTTLE_REVEAL", "30/min"),
 }
 
-# Request size: Django's limits, also enforced on API bodies by safety.middleware.RequestSizeLimitMiddleware.
+# Request size: Django's limits, also enforced on API bodies by safety.web.middleware.RequestSizeLimitMiddleware.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("OSC_MAX_REQUEST_BYTES", "2621440") or 2621440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
