@@ -5,8 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -24,7 +22,6 @@ def _run(script: str, timeout: int) -> str:
     return done.stdout
 
 
-@pytest.mark.django_db(transaction=True)
 def test_bench_routing_smoke_prints_route_file_throughput():  # type: ignore[no-untyped-def]
     out = _run("routing.py", 600)
     assert "route --file" in out and "points/s" in out and "p99" in out
