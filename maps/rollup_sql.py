@@ -23,7 +23,8 @@ MINUTES = "(date_part('epoch', {s}.acknowledged_at - {s}.created_at) / 60.0)"
 BUCKET = (
     "(CASE WHEN {m} <= 120 THEN ceil({m}) WHEN {m} <= 1440 THEN ceil({m} / 5) * 5 ELSE ceil({m} / 60) * 60 END)::int"
 )
-GRID = "(SELECT grid_deg FROM maps_rollupgrid WHERE id = 1)"
+# 0.1 (the default MAPS_GRID_DEG) when the row is missing, e.g. after a test flush emptied the table.
+GRID = "COALESCE((SELECT grid_deg FROM maps_rollupgrid WHERE id = 1), 0.1)"
 GRAINS = (("day", "day"), ("month", "month"))
 
 

@@ -302,7 +302,7 @@ def _points(
 ) -> tuple[list[tuple[float, float, int]], list[tuple[str, float, float, int]]]:
     """Grid cells with at least MIN cases as points at the cell centre; the rest summed per region."""
     stored = RollupGrid.objects.filter(pk=1).values_list("grid_deg", flat=True).first()
-    grid = float(stored if stored is not None else settings.MAPS_GRID_DEG)
+    grid = float(stored if stored is not None else 0.1)  # as the trigger (maps/rollup_sql.py GRID)
     minimum = int(settings.MAPS_MIN_CLUSTER_SIZE)
     cells: dict[tuple[int, int], list[tuple[str, str, int]]] = defaultdict(list)
     regional: dict[str, int] = defaultdict(int)
