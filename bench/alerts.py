@@ -311,8 +311,8 @@ def setup_rows(hook_url: str) -> str:
     mission = Mission.objects.get(code=MISSION)
     MissionChannel.objects.filter(mission=mission).delete()
     MissionChannel.objects.create(mission=mission, kind=ChannelKind.WEBHOOK, url=hook_url, secret=SECRET)
+    from safety.auth.tokens import token_issue
     from safety.models import TokenScope
-    from safety.tokens import token_issue
 
     return token_issue(user=user, scope=TokenScope.WRITE, name="bench")[1]
 

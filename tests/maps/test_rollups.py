@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from incidents.demo import demo_clear, demo_seed
+from incidents.demo.cases import demo_clear, demo_seed
 from incidents.models import Incident, Status
 from incidents.retention import incident_personal_data_erase
 from maps.filters import filter_parse
