@@ -1,10 +1,14 @@
-.PHONY: setup run test check lint bench
+.PHONY: setup run dev test check lint bench
 
 setup:
 	bash scripts/setup.sh
 
 run: setup
 	.venv/bin/honcho start -f Procfile
+
+# The development server (auto-reload, DEBUG as configured) with the workers and sinks of the Procfile.
+dev: setup
+	.venv/bin/honcho start -f Procfile.dev
 
 # pytest exit 5 (no tests collected) is a failure: make exits non-zero for it like for any other.
 test: setup
