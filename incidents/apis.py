@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -42,9 +43,8 @@ from incidents.services import (
     incident_update,
 )
 from missions.selectors import mission_get_by_code
-from safety.api import Pagination, paginated
-from safety.audit import audit_record
-from safety.fields import (
+from safety.api.conventions import Pagination, paginated
+from safety.api.fields import (
     AwareDateTimeField,
     CountryCodeField,
     LatitudeField,
@@ -52,10 +52,11 @@ from safety.fields import (
     PhoneField,
     UTCDateTimeField,
 )
-from safety.masking import MaskedCharField, MaskedDateField, mask_passport, mask_phone
+from safety.api.throttling import ScopedWriteRateThrottle
+from safety.auth.users import request_user
 from safety.models import AuditAction
-from safety.throttling import ScopedWriteRateThrottle
-from safety.users import request_user
+from safety.privacy.audit import audit_record
+from safety.privacy.masking import MaskedCharField, MaskedDateField, mask_passport, mask_phone
 
 PASSPORT_REGEX = r"^[A-Z0-9]{5,20}$"
 
@@ -80,7 +81,7 @@ class PersonInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PersonStatus.choices, required=False, default=PersonStatus.UNKNOWN)
 
     def validate_date_of_birth(self, value: date | None) -> date | None:
-        if value is not None and (value > date.today() or value.year < 1900):
+        if value is not None and (value > timezone.localdate() or value.year < 1900):
             raise serializers.ValidationError("must be a past date after 1900")
         return value
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from incidents.models import EventKind, Incident, TimelineEvent
-from safety.users import User
+from safety.auth.users import User
 
 
 def timeline_append(

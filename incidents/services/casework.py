@@ -16,7 +16,7 @@ from incidents.models import (
 )
 from incidents.timeline import timeline_append
 from missions.models import Mission
-from safety.users import User
+from safety.auth.users import User
 
 UPDATABLE_FIELDS = (
     "category",

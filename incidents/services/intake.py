@@ -30,8 +30,8 @@ from incidents.services.placement import (
 )
 from incidents.timeline import timeline_append
 from missions.routing import route
+from safety.auth.users import User
 from safety.geo.models import Country
-from safety.users import User
 
 REGEOCODE_TASK = "incidents.regeocode"
 
