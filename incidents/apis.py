@@ -42,9 +42,8 @@ from incidents.services import (
     incident_update,
 )
 from missions.selectors import mission_get_by_code
-from safety.api import Pagination, paginated
-from safety.audit import audit_record
-from safety.fields import (
+from safety.api.conventions import Pagination, paginated
+from safety.api.fields import (
     AwareDateTimeField,
     CountryCodeField,
     LatitudeField,
@@ -52,10 +51,11 @@ from safety.fields import (
     PhoneField,
     UTCDateTimeField,
 )
-from safety.masking import MaskedCharField, MaskedDateField, mask_passport, mask_phone
+from safety.api.throttling import ScopedWriteRateThrottle
+from safety.auth.users import request_user
 from safety.models import AuditAction
-from safety.throttling import ScopedWriteRateThrottle
-from safety.users import request_user
+from safety.privacy.audit import audit_record
+from safety.privacy.masking import MaskedCharField, MaskedDateField, mask_passport, mask_phone
 
 PASSPORT_REGEX = r"^[A-Z0-9]{5,20}$"
 

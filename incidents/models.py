@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.models import Mission
 from safety.geo.models import Country
-from safety.model_fields import EncryptedDateField, EncryptedTextField
+from safety.privacy.fields import EncryptedDateField, EncryptedTextField
 
 REFERENCE_REGEX = r"^OSC-[0-9]{4}-[0-9]{6,}$"
 SUMMARY_MAX = 200

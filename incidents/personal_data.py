@@ -8,10 +8,10 @@ from incidents.exceptions import PersonNotFound
 from incidents.models import AffectedPerson, Caller, EventKind, Incident
 from incidents.selectors import incident_get_for
 from incidents.services import timeline_append
-from safety.audit import audit_record
+from safety.auth.roles import may_read_personal_data
+from safety.auth.users import AnyUser
 from safety.models import AuditAction
-from safety.roles import may_read_personal_data
-from safety.users import AnyUser
+from safety.privacy.audit import audit_record
 
 PERSON_REVEALED_FIELDS = ["date_of_birth", "passport_number", "contact"]
 CALLER_REVEALED_FIELDS = ["phone"]

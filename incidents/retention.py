@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from incidents.models import AffectedPerson, Caller, EventKind, Incident, Status
 from incidents.services import timeline_append
-from safety.audit import audit_record
 from safety.models import AuditAction
+from safety.privacy.audit import audit_record
 
 
 @dataclass(frozen=True)

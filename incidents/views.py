@@ -48,7 +48,6 @@ from incidents.selectors import (
     may_work_cases,
     person_history,
     timeline_of,
-    timezone_at,
 )
 from incidents.services import (
     incident_location_correct,
@@ -61,10 +60,11 @@ from incidents.services import (
 )
 from missions.selectors import mission_ids_of
 from safety.advisories.selectors import advisories_for
-from safety.audit import audit_record
+from safety.auth.roles import Role, has_role, sees_all_cases
+from safety.auth.users import request_user
+from safety.geo.timezones import timezone_at
 from safety.models import AuditAction
-from safety.roles import Role, has_role, sees_all_cases
-from safety.users import request_user
+from safety.privacy.audit import audit_record
 
 CASE_LIST_PAGE_SIZE = 50
 OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)

@@ -9,9 +9,9 @@ from rest_framework.test import APIClient
 
 from missions.loaders import missions_load
 from missions.models import Membership, Mission
+from safety.auth.roles import Role, role_groups_ensure, user_role_grant
 from safety.geo.chain import providers_reset
 from safety.geo.loaders import countries_load, places_load
-from safety.roles import Role, role_groups_ensure, user_role_grant
 from tests.factories import UserFactory
 
 

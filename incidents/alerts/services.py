@@ -18,7 +18,7 @@ from incidents.alerts.models import AckVia, Alert, AlertLevel, Delivery, Deliver
 from incidents.models import EventKind, Incident, TimelineEvent
 from missions.models import ChannelKind, Mission
 from missions.selectors import channel_list_of
-from safety.users import AnyUser
+from safety.auth.users import AnyUser
 
 # Escalation steps due within this many seconds are scheduled with an ETA at once; later ones
 # are scheduled by the auditor when they come due. Redis redelivers an unacknowledged message

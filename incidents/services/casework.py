@@ -17,7 +17,7 @@ from incidents.models import (
 )
 from incidents.services.timeline import timeline_append
 from missions.models import Mission
-from safety.users import User
+from safety.auth.users import User
 
 
 @dataclass(frozen=True)

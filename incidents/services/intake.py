@@ -31,8 +31,8 @@ from incidents.services.placement import (
 )
 from incidents.services.timeline import timeline_append
 from missions.routing import route
+from safety.auth.users import User
 from safety.geo.models import Country
-from safety.users import User
 
 logger = logging.getLogger("incidents.intake")
 

@@ -15,7 +15,7 @@ from incidents.models import (
 )
 from incidents.services.casework import NOTE_MAX
 from incidents.services.timeline import timeline_append
-from safety.users import User
+from safety.auth.users import User
 
 
 @dataclass(frozen=True)

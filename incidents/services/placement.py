@@ -17,9 +17,9 @@ from incidents.models import (
 from incidents.services.timeline import timeline_append
 from missions.models import Mission
 from missions.routing import RoutingDecision, route
+from safety.auth.users import User
 from safety.geo.chain import geocode
 from safety.geo.models import Country
-from safety.users import User
 
 logger = logging.getLogger("incidents.intake")
 

@@ -7,7 +7,7 @@ from incidents.models import (
     Incident,
     TimelineEvent,
 )
-from safety.users import User
+from safety.auth.users import User
 
 
 def timeline_append(

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safety.fields import CountryCodeField
+from safety.api.fields import CountryCodeField
 from safety.geo.chain import geocode
 
 

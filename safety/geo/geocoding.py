@@ -1,10 +1,10 @@
-"""The offline geocoder: a geopy `Geocoder` over the PostGIS gazetteer (exact, alternate and fuzzy names)."""
+"""The offline geocoder (search and ranking): a geopy `Geocoder` over the PostGIS gazetteer.
 
-import json
+Parsing lives in `safety.geo.parsing`, the result type in `safety.geo.results`.
+"""
+
 import math
-import re
-import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -13,10 +13,19 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point as GeopyPoint
 
-from safety.geo.loaders import geonames_data_dir
+from safety.geo.parsing import (
+    _countries,
+    _country_of,
+    _korean_variants,
+    _Reading,
+    _strip_fillers,
+    _us_states,
+    countries_cache_clear,
+    normalize,
+    parse,
+)
+from safety.geo.results import MAX_CANDIDATES, SOURCE_OFFLINE, GeocodeResult
 
-SOURCE_OFFLINE = "offline"
-MAX_CANDIDATES = 5
 # Fuzzy (pg_trgm) matches below this similarity are not offered at all.
 FUZZY_MIN_SIMILARITY = 0.45
 FUZZY_MIN_SIMILARITY_IN_COUNTRY = 0.3
@@ -28,198 +37,6 @@ REGION_STANDS_IN_PENALTY = 0.4
 SMALL_COUNTRY_PLACES = 3_000
 # Two candidates farther apart than this are different places (ambiguity).
 SAME_PLACE_KM = 25.0
-
-_SPLIT_PARTS = re.compile(r"[,;，、،/]+")
-_FILLER_PHRASES_EN = (
-    "in the vicinity of",
-    "on the outskirts of",
-    "outskirts of",
-    "close to",
-    "next to",
-    "not far from",
-    "downtown",
-    "central",
-    "near",
-    "nearby",
-    "around",
-    "outside",
-    "in",
-    "at",
-    "the",
-    "of",
-)
-_FILLER_UNIT_EN = (
-    "district",
-    "province",
-    "prefecture",
-    "state",
-    "region",
-    "county",
-    "municipality",
-    "governorate",
-    "oblast",
-    "department",
-    "territory",
-    "area",
-)
-_FILLER_KO = ("부근", "근처", "인근", "일대", "주변", "지역", "시내", "외곽", "에서", "지방")
-_SUFFIX_KO = ("특별시", "광역시", "지구", "시", "도", "성", "주", "현", "구", "군", "읍", "면")
-
-_COUNTRY_ALIASES: dict[str, str] = {
-    "usa": "US",
-    "us": "US",
-    "u s a": "US",
-    "u s": "US",
-    "america": "US",
-    "united states of america": "US",
-    "uk": "GB",
-    "u k": "GB",
-    "great britain": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "holland": "NL",
-    "the netherlands": "NL",
-    "czech republic": "CZ",
-    "ivory coast": "CI",
-    "cote d ivoire": "CI",
-    "burma": "MM",
-    "south korea": "KR",
-    "korea": "KR",
-    "republic of korea": "KR",
-    "north korea": "KP",
-    "uae": "AE",
-    "emirates": "AE",
-    "russia": "RU",
-    "russian federation": "RU",
-    "vietnam": "VN",
-    "viet nam": "VN",
-    "laos": "LA",
-    "lao pdr": "LA",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "macau": "MO",
-    "macao": "MO",
-    "hong kong": "HK",
-    "taiwan": "TW",
-    "swaziland": "SZ",
-    "east timor": "TL",
-    "cape verde": "CV",
-    "vatican": "VA",
-    "palestine": "PS",
-    "congo": "CG",
-    "drc": "CD",
-    "dr congo": "CD",
-    "democratic republic of the congo": "CD",
-    "bosnia": "BA",
-    "mainland china": "CN",
-    "prc": "CN",
-    "미국": "US",
-    "영국": "GB",
-    "중국": "CN",
-    "홍콩": "HK",
-    "마카오": "MO",
-    "대만": "TW",
-    "타이완": "TW",
-    "베트남": "VN",
-    "월남": "VN",
-    "라오스": "LA",
-    "캄보디아": "KH",
-    "태국": "TH",
-    "타이": "TH",
-    "일본": "JP",
-    "필리핀": "PH",
-    "러시아": "RU",
-    "호주": "AU",
-    "오스트레일리아": "AU",
-    "뉴질랜드": "NZ",
-    "캐나다": "CA",
-    "독일": "DE",
-    "프랑스": "FR",
-    "스페인": "ES",
-    "이탈리아": "IT",
-    "튀르키예": "TR",
-    "터키": "TR",
-    "인도": "IN",
-    "인도네시아": "ID",
-    "말레이시아": "MY",
-    "싱가포르": "SG",
-    "몽골": "MN",
-    "아랍에미리트": "AE",
-    "사우디": "SA",
-    "사우디아라비아": "SA",
-    "브라질": "BR",
-    "멕시코": "MX",
-    "이집트": "EG",
-    "남아공": "ZA",
-    "남아프리카공화국": "ZA",
-    "한국": "KR",
-    "대한민국": "KR",
-    "북한": "KP",
-}
-
-
-def normalize(text: str) -> str:
-    """Python side of `osc_norm`: NFKC, lower case, no accents, punctuation and runs of spaces as one space."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    text = unicodedata.normalize("NFC", stripped).replace("đ", "d").replace("ø", "o").replace("ł", "l")
-    text = re.sub(r"[\s\-_.'’`\"()\[\]{}!?:+*&#@]+", " ", text)
-    return text.strip()
-
-
-@dataclass(frozen=True)
-class GeocodeResult:
-    """One answer of a geocoder, in the shape of the API and the `geocode` command."""
-
-    query: str
-    found: bool
-    lat: float | None = None
-    lon: float | None = None
-    country: str | None = None
-    admin1: str = ""
-    display_name: str = ""
-    confidence: float = 0.0
-    source: str = ""
-    candidates: tuple["GeocodeResult", ...] = field(default=())
-
-    def as_dict(self, *, with_candidates: bool = True) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "query": self.query,
-            "found": self.found,
-            "lat": self.lat,
-            "lon": self.lon,
-            "country": self.country,
-            "admin1": self.admin1,
-            "display_name": self.display_name,
-            "confidence": self.confidence,
-            "source": self.source,
-        }
-        if with_candidates:
-            body["candidates"] = [c.as_dict(with_candidates=False) for c in self.candidates[:MAX_CANDIDATES]]
-        return body
-
-    @classmethod
-    def not_found(cls, query: str, *, source: str = "") -> "GeocodeResult":
-        return cls(query=query, found=False, source=source)
-
-    @classmethod
-    def from_location(cls, query: str, location: Location) -> "GeocodeResult":
-        raw = location.raw if isinstance(location.raw, dict) else {}
-        return cls(
-            query=query,
-            found=True,
-            lat=location.latitude,
-            lon=location.longitude,
-            country=raw.get("country"),
-            admin1=raw.get("admin1", ""),
-            display_name=location.address,
-            confidence=float(raw.get("confidence", 0.0)),
-            source=raw.get("source", SOURCE_OFFLINE),
-        )
 
 
 @dataclass
@@ -238,133 +55,11 @@ class _Candidate:
     coarse: bool = False
 
 
-@dataclass(frozen=True)
-class _Reading:
-    """One way to read the query: the place, the regions that narrow it, the country."""
-
-    place: str
-    regions: tuple[str, ...]
-    country: str | None
-    # 0 for the reading the word order suggests first; the others are penalised by this much.
-    penalty: float = 0.0
-
-
-@lru_cache(maxsize=1)
-def _countries() -> tuple[dict[str, str], dict[str, tuple[str, float, float]]]:
-    """Names → ISO2 (English, Korean, ISO codes, aliases), and ISO2 → (English name, lat, lon of a point inside)."""
-    names: dict[str, str] = {}
-    info: dict[str, tuple[str, float, float]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT iso2, iso3, name_en, name_ko, ST_Y(ST_PointOnSurface(boundary)), ST_X(ST_PointOnSurface(boundary)) "
-            "FROM geo_country"
-        )
-        rows = cursor.fetchall()
-    for iso2, iso3, name_en, name_ko, lat, lon in rows:
-        info[iso2] = (name_en, lat, lon)
-        for name in (iso2, iso3, name_en, name_ko, re.sub(r"\(.*\)", "", name_ko or "")):
-            if name:
-                names.setdefault(normalize(name), iso2)
-    for alias, iso2 in _COUNTRY_ALIASES.items():
-        names[normalize(alias)] = iso2
-    # Two-letter codes as words are risky ("in", "at", "de"): keep only upper-case use, checked in _country_of.
-    return names, info
-
-
 @lru_cache(maxsize=1)
 def _place_counts() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT country_code, count(*) FROM geo_place GROUP BY country_code")
         return dict(cursor.fetchall())
-
-
-@lru_cache(maxsize=1)
-def _us_states() -> dict[str, str]:
-    with (geonames_data_dir() / "us_states.json").open(encoding="utf-8") as handle:
-        states = json.load(handle)
-    return {normalize(s["name"]): s["code"] for s in states.values()}
-
-
-def _country_of(raw: str) -> str | None:
-    norm = normalize(raw)
-    if not norm:
-        return None
-    names, _ = _countries()
-    ascii_word = norm.isascii()
-    if ascii_word and len(norm) == 2 and not raw.strip().isupper():
-        return None
-    if ascii_word and len(norm) == 3 and not raw.strip().isupper() and norm not in _COUNTRY_ALIASES:
-        return None
-    return names.get(norm)
-
-
-def _strip_fillers(text: str) -> str:
-    words = text.split()
-    lowered = [w.lower() for w in words]
-    for phrase in sorted(_FILLER_PHRASES_EN, key=len, reverse=True):
-        parts = phrase.split()
-        if lowered[: len(parts)] == parts and len(words) > len(parts):
-            words, lowered = words[len(parts) :], lowered[len(parts) :]
-    kept = [w for w, lw in zip(words, lowered, strict=True) if lw not in _FILLER_UNIT_EN and w not in _FILLER_KO]
-    cleaned = []
-    for word in kept:
-        for filler in _FILLER_KO:
-            if word.endswith(filler) and len(word) > len(filler) + 1:
-                word = word[: -len(filler)]
-        cleaned.append(word)
-    return " ".join(cleaned) if cleaned else text
-
-
-def _korean_variants(name: str) -> list[str]:
-    """ "시부야구" → "시부야": Korean administrative suffixes glued to a name."""
-    out = []
-    if re.search(r"[\uac00-\ud7a3]", name):
-        for suffix in _SUFFIX_KO:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                out.append(name[: -len(suffix)])
-    return out
-
-
-def parse(query: str) -> list[_Reading]:
-    """The readings of a query: "place, region, country" (English order) or "country region place" (Korean order)."""
-    text = unicodedata.normalize("NFKC", query).strip()
-    parts = [_strip_fillers(p.strip()) for p in _SPLIT_PARTS.split(text) if p.strip()]
-    parts = [p for p in parts if p]
-    if not parts:
-        return []
-    readings: list[_Reading] = []
-    if len(parts) > 1:
-        if (iso2 := _country_of(parts[-1])) is not None:
-            rest = parts[:-1]
-            readings.append(_Reading(rest[0], tuple(rest[1:]), iso2))
-        elif (iso2 := _country_of(parts[0])) is not None:
-            rest = parts[1:]
-            readings.append(_Reading(rest[-1], tuple(reversed(rest[:-1])), iso2))
-        else:
-            readings.append(_Reading(parts[0], tuple(parts[1:]), None))
-            readings.append(_Reading(parts[-1], tuple(reversed(parts[:-1])), None, 0.15))
-        return readings
-    words = parts[0].split()
-    readings.append(_Reading(parts[0], (), None))
-    if len(words) == 1:
-        return readings
-    for k in range(min(4, len(words) - 1), 0, -1):
-        if (iso2 := _country_of(" ".join(words[:k]))) is not None:
-            rest = words[k:]
-            readings.append(_Reading(" ".join(rest), (), iso2))
-            if len(rest) > 1:
-                readings.append(_Reading(rest[-1], tuple(reversed(rest[:-1])), iso2, 0.05))
-            return readings
-        if (iso2 := _country_of(" ".join(words[-k:]))) is not None:
-            rest = words[:-k]
-            readings.append(_Reading(" ".join(rest), (), iso2))
-            if len(rest) > 1:
-                readings.append(_Reading(rest[0], tuple(rest[1:]), iso2, 0.05))
-            return readings
-    korean = bool(re.search(r"[\uac00-\ud7a3]", parts[0]))
-    readings.append(_Reading(words[-1], tuple(reversed(words[:-1])), None, 0.1 if korean else 0.2))
-    readings.append(_Reading(words[0], tuple(words[1:]), None, 0.2 if korean else 0.1))
-    return readings
 
 
 _EXACT_SQL = """
@@ -653,9 +348,12 @@ def _country_result(query: str, iso2: str) -> GeocodeResult:
     return replace(result, candidates=(result,))
 
 
-def countries_cache_clear() -> None:
-    """Forget the cached country names (after the countries were reloaded)."""
-    _countries.cache_clear()
-
-
-__all__ = ["OfflineGeocoder", "GeocodeResult", "normalize", "parse", "countries_cache_clear"]
+__all__ = [
+    "MAX_CANDIDATES",
+    "SOURCE_OFFLINE",
+    "GeocodeResult",
+    "OfflineGeocoder",
+    "countries_cache_clear",
+    "normalize",
+    "parse",
+]

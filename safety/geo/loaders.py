@@ -359,6 +359,10 @@ def countries_load(*, progress: Progress = _quiet, force: bool = False) -> LoadR
             checksum=checksum,
             rows=rows,
         )
+    # The geocoder caches the country names per process: a reload must not leave them stale.
+    from safety.geo.parsing import countries_cache_clear
+
+    countries_cache_clear()
     progress(f"countries: {rows} rows, {CountryPiece.objects.count():,} pieces")
     return LoadResult("countries", rows, False, time.monotonic() - started)
 

@@ -1,6 +1,7 @@
 """Reverse geocoding: the country from the polygons, the admin-1 and name of the nearest gazetteer place."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -51,6 +52,36 @@ def nearest_country(*, lat: float, lon: float, max_km: float = NEAREST_COUNTRY_M
         )
         row = cursor.fetchone()
     return (row[0], float(row[1])) if row else None
+
+
+def nearest_countries(
+    points: Sequence[tuple[float, float]], *, max_km: float = NEAREST_COUNTRY_MAX_KM
+) -> list[tuple[str, float] | None]:
+    """nearest_country for many (lon, lat) points in one statement (a LATERAL search per point, no round trips)."""
+    if not points:
+        return []
+    lons = [float(lon) for lon, _ in points]
+    lats = [float(lat) for _, lat in points]
+    degrees = [_degrees_for(max_km, lat) for lat in lats]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT n.iso2, n.km
+            FROM unnest(%s::float8[], %s::float8[], %s::float8[]) WITH ORDINALITY AS q(lon, lat, deg, i)
+            LEFT JOIN LATERAL (
+                SELECT c.iso2, ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326)::geography)
+                       / 1000.0 AS km
+                FROM geo_countrypiece p JOIN geo_country c ON c.id = p.country_id
+                WHERE p.geom && ST_Expand(ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326), q.deg)
+                  AND ST_DWithin(p.geom::geography, ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326)::geography, %s)
+                ORDER BY km, c.iso2 LIMIT 1
+            ) n ON true
+            ORDER BY q.i
+            """,
+            [lons, lats, degrees, max_km * 1000.0],
+        )
+        rows = cursor.fetchall()
+    return [(str(iso2), float(km)) if iso2 is not None else None for iso2, km in rows]
 
 
 def _degrees_for(km: float, lat: float) -> float:

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from safety.roles import Role
+from safety.auth.roles import Role
 
 
 @pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from safety.middleware import SESSION_AUTH_AT
+from safety.auth.roles import Role
 from safety.models import ApiToken, AuditEntry
-from safety.roles import Role
+from safety.web.middleware import SESSION_AUTH_AT
 from tests.factories import UserFactory
 
 GOOD_PASSWORD = "correct-horse-battery"
@@ -232,7 +232,7 @@ def test_drf_plain_authtoken_is_gone():
 def test_accounts_login_form_says_locked(rf, make_user):
     from django.urls import resolve
 
-    from safety.auth_forms import LockoutAuthenticationForm
+    from safety.auth.forms import LockoutAuthenticationForm
 
     view = resolve("/accounts/login/").func
     assert view.view_initkwargs["authentication_form"] is LockoutAuthenticationForm

@@ -4,8 +4,8 @@ import pytest
 
 from incidents.models import TimelineEvent
 from incidents.services import CallerInput, PersonInput
-from safety.masking import mask_date, mask_passport, mask_phone
 from safety.models import AuditEntry
+from safety.privacy.masking import mask_date, mask_passport, mask_phone
 from tests.factories import log_incident
 
 

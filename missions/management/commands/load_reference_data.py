@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from missions.loaders import missions_load
+from safety.auth.roles import role_groups_ensure
 from safety.geo.loaders import countries_load, places_load
-from safety.roles import role_groups_ensure
 
 
 class Command(BaseCommand):

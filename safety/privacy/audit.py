@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from safety.auth.users import AnyUser
 from safety.models import AuditAction, AuditEntry
-from safety.users import AnyUser
 
 
 def client_addr(request: HttpRequest | None) -> str | None:

@@ -12,8 +12,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from safety.auth.tokens import token_authenticate
 from safety.models import ApiToken, TokenScope
-from safety.tokens import token_authenticate
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 KEYWORDS = (b"token", b"bearer")
@@ -51,7 +51,7 @@ class ScopedTokenAuthentication(BaseAuthentication):
 class ScopedTokenScheme(OpenApiAuthenticationExtension):
     """OpenAPI description of the token scheme."""
 
-    target_class = "safety.auth_tokens.ScopedTokenAuthentication"
+    target_class = "safety.auth.authentication.ScopedTokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from safety.api import error_body
-from safety.audit import audit_record
+from safety.api.conventions import error_body
 from safety.models import AuditAction
+from safety.privacy.audit import audit_record
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SESSION_AUTH_AT = "osc_auth_at"
@@ -112,7 +112,7 @@ class ApiWriteAuditMiddleware:
     (from the URL, or the `reference` of a created case). Refused attempts (4xx) are recorded too.
     Views that audit their successful writes themselves (reveals, token issue) set
     `audit_writes = False`. Anonymous requests are not recorded here: the API refuses them, and
-    failed logins are audited by safety.auth_backends.
+    failed logins are audited by safety.auth.backends.
     """
 
     def __init__(self, get_response: Handler) -> None:

@@ -12,12 +12,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from safety.auth_backends import login_was_locked
+from safety.api.fields import UTCDateTimeField
+from safety.auth.backends import login_was_locked
+from safety.auth.roles import roles_of
+from safety.auth.tokens import token_get_for, token_issue, token_list_of, token_revoke
 from safety.errors import ApplicationError
-from safety.fields import UTCDateTimeField
 from safety.models import TokenScope
-from safety.roles import roles_of
-from safety.tokens import token_get_for, token_issue, token_list_of, token_revoke
 
 
 class InvalidCredentials(ApplicationError):

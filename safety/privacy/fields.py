@@ -1,7 +1,7 @@
 """Model fields that encrypt personal data at rest, transparently to the ORM.
 
 Python code reads and writes plain values (str, date); the column holds a Fernet token
-(safety.crypto). An empty value is stored empty (str) or NULL (date), so "no passport given"
+(safety.privacy.crypto). An empty value is stored empty (str) or NULL (date), so "no passport given"
 stays visible without a key. Tokens are randomised, so these columns cannot be searched or
 compared in SQL: every lookup except `isnull` raises FieldError.
 """
@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Lookup
 from django.utils.dateparse import parse_date
 
-from safety.crypto import decrypt_str, encrypt_str
+from safety.privacy.crypto import decrypt_str, encrypt_str
 
 
 class _EncryptedMixin:

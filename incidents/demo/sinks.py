@@ -1,6 +1,6 @@
 """Local sinks for `make run`: an SMTP server (aiosmtpd) and a webhook receiver that checks signatures.
 
-Run with `python -m incidents.alerts.demo_sinks`; each message received is printed. Loopback only.
+Run with `python -m incidents.demo.sinks`; each message received is printed. Loopback only.
 """
 
 import argparse
@@ -61,7 +61,7 @@ def main() -> None:
     django.setup()
     from aiosmtpd.controller import Controller
 
-    from missions.demo import DEMO_WEBHOOK_SECRET
+    from incidents.demo.users import DEMO_WEBHOOK_SECRET
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smtp-port", type=int, default=1025)

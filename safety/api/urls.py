@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from safety import apis
+from safety.api import views as apis
 from safety.geo import apis as geo_apis
 
 urlpatterns = [

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from safety.roles import Role, roles_of
-from safety.timezones import KNOWN_ZONES, SESSION_KEY
-from safety.users import AnyUser
+from safety.auth.roles import Role, roles_of
+from safety.auth.users import AnyUser
+from safety.web.timezones import KNOWN_ZONES, SESSION_KEY
 
 DASHBOARD_URL = "/maps/"
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from missions.demo import DEMO_USERS, demo_channels_ensure, demo_users_ensure
+from incidents.demo.users import DEMO_USERS, demo_channels_ensure, demo_users_ensure
 
 
 class Command(BaseCommand):

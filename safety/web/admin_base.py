@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 from django.http import HttpRequest
 
-from safety.widgets import OfflineMapWidget
+from safety.web.widgets import OfflineMapWidget
 
 
 class OfflineGISAdmin(GISModelAdmin):

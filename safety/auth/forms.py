@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
-from safety.auth_backends import login_was_locked
+from safety.auth.backends import login_was_locked
 
 
 def _locked_error() -> forms.ValidationError:

@@ -8,9 +8,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from safety.audit import audit_record, client_addr
-from safety.auth_lockout import login_failure_register, login_is_locked, login_success_register
+from safety.auth.lockout import login_failure_register, login_is_locked, login_success_register
 from safety.models import AuditAction
+from safety.privacy.audit import audit_record, client_addr
 
 LOCKED_FLAG = "osc_login_locked"
 

@@ -10,11 +10,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from safety.audit import audit_record
+from safety.auth.roles import Role, has_role
+from safety.auth.users import AnyUser, User
 from safety.errors import ApplicationError, NotFound
 from safety.models import ApiToken, AuditAction, TokenScope
-from safety.roles import Role, has_role
-from safety.users import AnyUser, User
+from safety.privacy.audit import audit_record
 
 
 class TokenInvalid(ApplicationError):

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from missions.models import ChannelKind, Membership, MembershipRole, Mission, MissionChannel
-from safety.roles import Role, role_groups_ensure, user_role_grant
-from safety.users import User
+from safety.auth.roles import Role, role_groups_ensure, user_role_grant
+from safety.auth.users import User
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class DemoUser:
     mission_code: str | None = None
 
 
-# The demo alert channels of emb-th-bangkok: the local sinks of `make run` (incidents.alerts.demo_sinks).
+# The demo alert channels of emb-th-bangkok: the local sinks of `make run` (incidents.demo.sinks).
 DEMO_CHANNEL_MISSION = "emb-th-bangkok"
 DEMO_EMAIL = "consular.bangkok@osc.example"
 DEMO_WEBHOOK_URL = "http://127.0.0.1:8025/osc-alerts"

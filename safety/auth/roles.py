@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group
 from django.db import models
 
-from safety.users import AnyUser, User
+from safety.auth.users import AnyUser, User
 
 
 class Role(models.TextChoices):
