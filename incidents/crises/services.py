@@ -10,11 +10,13 @@ overrides the person's own "safe".
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import phonenumbers
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Point, Polygon
 from django.db import connection, transaction
 from django.utils import timezone
@@ -92,11 +94,9 @@ class EventInput:
 
 
 def _area_from_polygon(geojson: dict[str, Any]) -> MultiPolygon:
-    import json
-
     try:
         geom = GEOSGeometry(json.dumps(geojson), srid=4326)
-    except (GEOSException, ValueError, TypeError) as exc:
+    except (GEOSException, GDALException, ValueError, TypeError) as exc:
         raise _invalid("area", "the area is not a readable GeoJSON polygon") from exc
     if isinstance(geom, Polygon):
         geom = MultiPolygon(geom, srid=4326)
