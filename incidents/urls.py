@@ -3,8 +3,11 @@
 from django.urls import path
 
 from incidents import apis
+from incidents.crises import apis as crisis_apis
 
 urlpatterns = [
+    path("crises/", crisis_apis.EventListCreateApi.as_view(), name="crisis-list"),
+    path("crises/<str:public_id>/", crisis_apis.EventDetailApi.as_view(), name="crisis-detail"),
     path("incidents/", apis.IncidentListCreateApi.as_view(), name="incident-list"),
     path("incidents/<str:reference>/", apis.IncidentDetailApi.as_view(), name="incident-detail"),
     path(

@@ -1,0 +1,98 @@
+"""Crisis API: declare a crisis, list the visible ones, one crisis with its counts (no personal data)."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from incidents.crises.models import CrisisEvent, EventKindChoice
+from incidents.crises.selectors import event_counts, event_get_for, event_list_visible_to
+from incidents.crises.services import EventInput, event_declare
+from safety.api.fields import UTCDateTimeField
+from safety.auth.users import request_user
+
+
+class EventOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name_ko = serializers.CharField()
+    name_en = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    starts_at = UTCDateTimeField()
+    ends_at = UTCDateTimeField(allow_null=True)
+    radius_km = serializers.FloatField(allow_null=True)
+    centre = serializers.SerializerMethodField()
+    area = serializers.SerializerMethodField()
+    missions = serializers.SerializerMethodField()
+
+    def get_centre(self, obj: CrisisEvent) -> list[float] | None:
+        return list(obj.centre.coords) if obj.centre is not None else None
+
+    def get_area(self, obj: CrisisEvent) -> dict[str, Any]:
+        import json
+
+        return dict(json.loads(obj.area.geojson))
+
+    def get_missions(self, obj: CrisisEvent) -> list[str]:
+        return sorted(m.code for m in obj.missions.all())
+
+
+class EventDetailOutputSerializer(EventOutputSerializer):
+    counts = serializers.SerializerMethodField()
+
+    def get_counts(self, obj: CrisisEvent) -> dict[str, Any]:
+        return event_counts(obj)
+
+
+class EventListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        name_ko = serializers.CharField(max_length=200)
+        name_en = serializers.CharField(max_length=200)
+        kind = serializers.ChoiceField(choices=EventKindChoice.choices)
+        starts_at = serializers.DateTimeField()
+        ends_at = serializers.DateTimeField(required=False, allow_null=True)
+        polygon = serializers.JSONField(required=False, allow_null=True)
+        centre = serializers.ListField(
+            child=serializers.FloatField(), min_length=2, max_length=2, required=False, allow_null=True
+        )
+        radius_km = serializers.FloatField(required=False, allow_null=True)
+        missions = serializers.ListField(child=serializers.SlugField(max_length=60), required=False)
+
+    @extend_schema(operation_id="crises_list", responses={200: EventOutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        events = event_list_visible_to(user=request.user)
+        return Response(EventOutputSerializer(events, many=True).data)
+
+    @extend_schema(operation_id="crises_declare", request=InputSerializer, responses={201: EventDetailOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        polygon = data.get("polygon")
+        if polygon is not None and not isinstance(polygon, dict):
+            raise serializers.ValidationError({"polygon": ["a GeoJSON Polygon object"]})
+        centre = data.get("centre")
+        event = event_declare(
+            actor=request_user(request),
+            data=EventInput(
+                name_ko=data["name_ko"],
+                name_en=data["name_en"],
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                ends_at=data.get("ends_at"),
+                polygon=polygon,
+                centre=(centre[0], centre[1]) if centre else None,
+                radius_km=data.get("radius_km"),
+                mission_codes=tuple(data.get("missions", ())),
+            ),
+        )
+        return Response(EventDetailOutputSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class EventDetailApi(APIView):
+    @extend_schema(operation_id="crises_detail", responses={200: EventDetailOutputSerializer})
+    def get(self, request: Request, public_id: str) -> Response:
+        return Response(EventDetailOutputSerializer(event_get_for(user=request.user, public_id=public_id)).data)
