@@ -8,6 +8,12 @@ from incidents.crises import apis as crisis_apis
 urlpatterns = [
     path("crises/", crisis_apis.EventListCreateApi.as_view(), name="crisis-list"),
     path("crises/<str:public_id>/", crisis_apis.EventDetailApi.as_view(), name="crisis-detail"),
+    path("crises/<str:public_id>/persons/", crisis_apis.EventPersonListApi.as_view(), name="crisis-persons"),
+    path(
+        "crises/<str:public_id>/persons/<int:person_id>/notes/",
+        crisis_apis.PersonNoteCreateApi.as_view(),
+        name="crisis-person-notes",
+    ),
     path("incidents/", apis.IncidentListCreateApi.as_view(), name="incident-list"),
     path("incidents/<str:reference>/", apis.IncidentDetailApi.as_view(), name="incident-detail"),
     path(

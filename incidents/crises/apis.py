@@ -8,11 +8,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents.crises.models import CrisisEvent, EventKindChoice
+from incidents.crises.models import ClaimedStatus, CrisisEvent, EventKindChoice, NoteSource
 from incidents.crises.selectors import event_counts, event_get_for, event_list_visible_to
-from incidents.crises.services import EventInput, event_declare
+from incidents.crises.services import EventInput, NoteInput, event_declare, note_add
+from incidents.exceptions import CrisisNotFound
 from safety.api.fields import UTCDateTimeField
 from safety.auth.users import request_user
+from safety.models import AuditAction
+from safety.privacy.audit import audit_record
+from safety.privacy.masking import MaskedCharField, MaskedDateField, mask_passport, mask_phone
 
 
 class EventOutputSerializer(serializers.Serializer):
@@ -96,3 +100,70 @@ class EventDetailApi(APIView):
     @extend_schema(operation_id="crises_detail", responses={200: EventDetailOutputSerializer})
     def get(self, request: Request, public_id: str) -> Response:
         return Response(EventDetailOutputSerializer(event_get_for(user=request.user, public_id=public_id)).data)
+
+
+class PersonOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name_hangul = serializers.CharField()
+    name_latin = serializers.CharField()
+    dob = MaskedDateField()
+    sex = serializers.CharField()
+    passport = MaskedCharField(mask=mask_passport)
+    contact = MaskedCharField(mask=mask_phone)
+    last_known_location = serializers.CharField()
+    hospital = serializers.CharField()
+    status = serializers.CharField()
+    status_note = serializers.IntegerField(source="status_note_id", allow_null=True)
+    merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
+
+
+class EventPersonListApi(APIView):
+    """The persons of a crisis, personal data masked; the read is audited."""
+
+    @extend_schema(operation_id="crises_persons", responses={200: PersonOutputSerializer(many=True)})
+    def get(self, request: Request, public_id: str) -> Response:
+        event = event_get_for(user=request.user, public_id=public_id)
+        body = PersonOutputSerializer(event.persons.order_by("id"), many=True).data
+        if body:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.READ_PERSONAL_DATA,
+                object_type="crisis",
+                object_ref=str(event.public_id),
+                request=request,
+                detail={"persons": len(body)},
+            )
+        return Response(body)
+
+
+class PersonNoteCreateApi(APIView):
+    """Add a note on a person of the crisis; the derived status follows the authority rules."""
+
+    class InputSerializer(serializers.Serializer):
+        # the input key is "source"; the stubs type Field.source on the class
+        source = serializers.ChoiceField(choices=NoteSource.choices)  # type: ignore[assignment]
+        claimed_status = serializers.ChoiceField(choices=ClaimedStatus.choices)
+        text = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+        reported_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    @extend_schema(operation_id="crises_note_add", request=InputSerializer, responses={201: PersonOutputSerializer})
+    def post(self, request: Request, public_id: str, person_id: int) -> Response:
+        event = event_get_for(user=request.user, public_id=public_id)
+        person = event.persons.filter(pk=person_id).first()
+        if person is None:
+            raise CrisisNotFound("No such person in this crisis.")
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        note_add(
+            person=person,
+            actor=request_user(request),
+            note=NoteInput(
+                source=data["source"],
+                claimed_status=data["claimed_status"],
+                text=data["text"],
+                reported_at=data.get("reported_at"),
+            ),
+        )
+        person.refresh_from_db()
+        return Response(PersonOutputSerializer(person).data, status=status.HTTP_201_CREATED)

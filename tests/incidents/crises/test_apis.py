@@ -70,3 +70,34 @@ def test_crisis_declare_refused_to_mission_staff(api, bangkok_staff) -> None:  #
     response = api(bangkok_staff).post("/api/crises/", body(polygon=SQUARE), format="json")
     assert response.status_code == 403
     assert response.json()["code"] == "crisis_denied"
+
+
+def test_crisis_persons_masked_audited_and_notes(api, duty_officer, bangkok_staff, tokyo_staff, operator) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from incidents.crises.services import PersonInput, person_record
+    from safety.models import AuditEntry
+
+    created = api(duty_officer).post("/api/crises/", body(polygon=SQUARE), format="json").json()
+    event = CrisisEvent.objects.get(public_id=created["id"])
+    person = person_record(
+        event=event,
+        actor=operator,
+        data=PersonInput(name_hangul="김민준", dob=date(1990, 3, 4), passport="M12345678"),
+    ).person
+    listed = api(bangkok_staff).get(f"/api/crises/{created['id']}/persons/")
+    assert listed.status_code == 200
+    row = listed.json()[0]
+    assert row["dob"] == "****-**-**"
+    assert "12345678" not in row["passport"]
+    assert AuditEntry.objects.filter(object_type="crisis", object_ref=created["id"]).count() == 1
+    url = f"/api/crises/{created['id']}/persons/{person.pk}/notes/"
+    assert api(tokyo_staff).post(url, {"source": "self", "claimed_status": "safe"}, format="json").status_code == 404
+    bad = api(bangkok_staff).post(url, {"source": "rumour", "claimed_status": "safe"}, format="json")
+    assert bad.status_code == 400
+    assert "source" in bad.json()["fields"]
+    family = api(bangkok_staff).post(url, {"source": "family", "claimed_status": "deceased"}, format="json")
+    assert family.status_code == 201
+    assert family.json()["status"] == "unconfirmed"
+    own = api(bangkok_staff).post(url, {"source": "self", "claimed_status": "safe"}, format="json")
+    assert own.json()["status"] == "safe"
