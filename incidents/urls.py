@@ -14,6 +14,18 @@ urlpatterns = [
         crisis_apis.PersonNoteCreateApi.as_view(),
         name="crisis-person-notes",
     ),
+    path("crises/<str:public_id>/inquiries/", crisis_apis.InquiryCreateApi.as_view(), name="crisis-inquiries"),
+    path(
+        "crises/<str:public_id>/proposals/<int:proposal_id>/decide/",
+        crisis_apis.ProposalDecideApi.as_view(),
+        name="crisis-proposal-decide",
+    ),
+    path("crises/<str:public_id>/callbacks/", crisis_apis.CallbackListApi.as_view(), name="crisis-callbacks"),
+    path(
+        "crises/<str:public_id>/callbacks/<int:callback_id>/done/",
+        crisis_apis.CallbackDoneApi.as_view(),
+        name="crisis-callback-done",
+    ),
     path("incidents/", apis.IncidentListCreateApi.as_view(), name="incident-list"),
     path("incidents/<str:reference>/", apis.IncidentDetailApi.as_view(), name="incident-detail"),
     path(

@@ -2,15 +2,26 @@
 
 from typing import Any
 
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents.crises.models import ClaimedStatus, CrisisEvent, EventKindChoice, NoteSource
+from incidents.crises.models import CallbackTask, ClaimedStatus, CrisisEvent, EventKindChoice, MatchProposal, NoteSource
 from incidents.crises.selectors import event_counts, event_get_for, event_list_visible_to
-from incidents.crises.services import EventInput, NoteInput, event_declare, note_add
+from incidents.crises.services import (
+    EventInput,
+    InquiryInput,
+    NoteInput,
+    callback_done,
+    event_declare,
+    inquiry_record,
+    note_add,
+    proposal_confirm,
+    proposal_reject,
+)
 from incidents.exceptions import CrisisNotFound
 from safety.api.fields import UTCDateTimeField
 from safety.auth.users import request_user
@@ -167,3 +178,114 @@ class PersonNoteCreateApi(APIView):
         )
         person.refresh_from_db()
         return Response(PersonOutputSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    candidate = serializers.IntegerField(source="candidate_id")
+    score = serializers.FloatField()
+    verdict = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    state = serializers.CharField()
+
+
+class InquiryOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    caller_name = serializers.CharField()
+    relation = serializers.CharField()
+    callback_number = MaskedCharField(mask=mask_phone)
+    language = serializers.CharField()
+    sought_name = serializers.CharField()
+    status = serializers.CharField()
+    person = serializers.IntegerField(source="person_id", allow_null=True)
+    proposals = ProposalOutputSerializer(many=True)
+
+
+class InquiryCreateApi(APIView):
+    """Record an inquiry; the answer carries the matcher's proposals."""
+
+    class InputSerializer(serializers.Serializer):
+        caller_name = serializers.CharField(max_length=200)
+        callback_number = serializers.CharField(max_length=40)
+        sought_name = serializers.CharField(max_length=200)
+        relation = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+        language = serializers.ChoiceField(choices=[("ko", "ko"), ("en", "en")], default="ko")
+        sought_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=130)
+        sought_dob = serializers.DateField(required=False, allow_null=True)
+        sought_passport = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+        staying_at = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+        travelling_with = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    @extend_schema(operation_id="crises_inquiry_add", request=InputSerializer, responses={201: InquiryOutputSerializer})
+    def post(self, request: Request, public_id: str) -> Response:
+        event = event_get_for(user=request.user, public_id=public_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        inquiry = inquiry_record(
+            event=event, actor=request_user(request), data=InquiryInput(**serializer.validated_data)
+        )
+        return Response(InquiryOutputSerializer(inquiry).data, status=status.HTTP_201_CREATED)
+
+
+def _proposal_for(request: Request, public_id: str, proposal_id: int) -> MatchProposal:
+    event = event_get_for(user=request.user, public_id=public_id)
+    proposal = (
+        MatchProposal.objects.filter(pk=proposal_id)
+        .filter(Q(inquiry__event=event) | Q(person__event=event))
+        .select_related("inquiry", "person", "candidate")
+        .first()
+    )
+    if proposal is None:
+        raise CrisisNotFound("No such proposal in this crisis.")
+    return proposal
+
+
+class ProposalDecideApi(APIView):
+    """Confirm or reject a proposal (`decision`: `confirm` | `reject`); a rejected pair is never proposed again."""
+
+    class InputSerializer(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=[("confirm", "confirm"), ("reject", "reject")])
+
+    @extend_schema(
+        operation_id="crises_proposal_decide", request=InputSerializer, responses={200: ProposalOutputSerializer}
+    )
+    def post(self, request: Request, public_id: str, proposal_id: int) -> Response:
+        proposal = _proposal_for(request, public_id, proposal_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decide = proposal_confirm if serializer.validated_data["decision"] == "confirm" else proposal_reject
+        return Response(ProposalOutputSerializer(decide(proposal=proposal, actor=request_user(request))).data)
+
+
+class CallbackOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    inquiry = serializers.IntegerField(source="inquiry_id")
+    due_at = UTCDateTimeField()
+    done_at = UTCDateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+
+
+class CallbackListApi(APIView):
+    @extend_schema(operation_id="crises_callbacks", responses={200: CallbackOutputSerializer(many=True)})
+    def get(self, request: Request, public_id: str) -> Response:
+        event = event_get_for(user=request.user, public_id=public_id)
+        tasks = CallbackTask.objects.filter(inquiry__event=event).order_by("done_at", "due_at", "id")
+        return Response(CallbackOutputSerializer(tasks, many=True).data)
+
+
+class CallbackDoneApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        outcome = serializers.CharField(max_length=2000, allow_blank=True)
+
+    @extend_schema(
+        operation_id="crises_callback_done", request=InputSerializer, responses={200: CallbackOutputSerializer}
+    )
+    def post(self, request: Request, public_id: str, callback_id: int) -> Response:
+        event = event_get_for(user=request.user, public_id=public_id)
+        task = CallbackTask.objects.filter(pk=callback_id, inquiry__event=event).first()
+        if task is None:
+            raise CrisisNotFound("No such callback in this crisis.")
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        done = callback_done(task=task, actor=request_user(request), outcome=serializer.validated_data["outcome"])
+        return Response(CallbackOutputSerializer(done).data)

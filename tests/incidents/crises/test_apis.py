@@ -101,3 +101,39 @@ def test_crisis_persons_masked_audited_and_notes(api, duty_officer, bangkok_staf
     assert family.json()["status"] == "unconfirmed"
     own = api(bangkok_staff).post(url, {"source": "self", "claimed_status": "safe"}, format="json")
     assert own.json()["status"] == "safe"
+
+
+def test_crisis_inquiry_proposal_callback_flow(api, duty_officer, bangkok_staff, tokyo_staff, operator) -> None:  # type: ignore[no-untyped-def]
+    from incidents.crises.services import PersonInput, person_record
+
+    created = api(duty_officer).post("/api/crises/", body(polygon=SQUARE), format="json").json()
+    base = f"/api/crises/{created['id']}"
+    event = CrisisEvent.objects.get(public_id=created["id"])
+    person = person_record(event=event, actor=operator, data=PersonInput(name_hangul="김민준")).person
+    client = api(bangkok_staff)
+    bad = client.post(
+        f"{base}/inquiries/",
+        {"caller_name": "김영희", "callback_number": "010", "sought_name": "김민준"},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert "callback_number" in bad.json()["fields"]
+    inquiry = client.post(
+        f"{base}/inquiries/",
+        {"caller_name": "김영희", "callback_number": "+821012345678", "sought_name": "Kim Minjun"},
+        format="json",
+    ).json()
+    assert inquiry["callback_number"] != "+821012345678"
+    [proposal] = inquiry["proposals"]
+    assert proposal["candidate"] == person.pk
+    decide = f"{base}/proposals/{proposal['id']}/decide/"
+    assert api(tokyo_staff).post(decide, {"decision": "confirm"}, format="json").status_code == 404
+    assert client.post(decide, {"decision": "confirm"}, format="json").json()["state"] == "confirmed"
+    client.post(f"{base}/persons/{person.pk}/notes/", {"source": "self", "claimed_status": "safe"}, format="json")
+    [task] = client.get(f"{base}/callbacks/").json()
+    done = f"{base}/callbacks/{task['id']}/done/"
+    refused = client.post(done, {"outcome": ""}, format="json")
+    assert refused.status_code == 400
+    assert "outcome" in refused.json()["fields"]
+    assert client.post(done, {"outcome": "Told her he is safe."}, format="json").json()["done_at"] is not None
+    assert client.get(base + "/").json()["counts"]["callbacks_due"] == 0
