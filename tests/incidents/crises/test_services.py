@@ -23,6 +23,8 @@ from incidents.crises.services import (
     NoteInput,
     PersonInput,
     callback_done,
+    event_case_link,
+    event_case_unlink,
     event_declare,
     inquiry_record,
     inquiry_rematch,
@@ -34,7 +36,9 @@ from incidents.crises.services import (
     proposal_reject,
 )
 from incidents.exceptions import CrisisDenied, CrisisInvalid
+from incidents.models import TimelineEvent
 from missions.models import Mission
+from tests.factories import log_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -346,3 +350,24 @@ def test_counts_match_hand_counted_fixture(event, operator, bangkok_staff) -> No
     assert mission_counts(Mission.objects.get(code="emb-th-bangkok")) == counts
     assert mission_counts(Mission.objects.get(code="emb-jp-tokyo"))["persons_known"] == 0
     assert MatchProposal.objects.filter(inquiry__event=event, state=ProposalState.CONFIRMED).count() == 3
+
+
+def test_event_case_link_unlink_on_timeline_and_notes_on_linked_case(event, operator) -> None:  # type: ignore[no-untyped-def]
+    case = log_incident(reported_by=operator, lat=13.75, lon=100.5)
+    before = TimelineEvent.objects.filter(incident=case).count()
+    event_case_link(event=event, incident=case, actor=operator, reason="same blast")
+    with pytest.raises(CrisisInvalid) as caught:
+        event_case_unlink(event=event, incident=case, actor=operator, reason=" ")
+    assert "reason" in caught.value.fields
+    link = event_case_unlink(event=event, incident=case, actor=operator, reason="different street")
+    assert link.state == "unlinked"
+    person = person_record(event=event, actor=operator, data=PersonInput(name_hangul="박지호", incident=case)).person
+    note_add(person=person, actor=operator, note=NoteInput(source=NoteSource.SELF, claimed_status="safe"))
+    kinds = list(TimelineEvent.objects.filter(incident=case).order_by("id").values_list("kind", flat=True))
+    assert kinds[before:] == ["note", "note", "note", "person_updated"]
+    assert [e.kind for e in EventLogEntry.objects.filter(event=event)][-4:] == [
+        "case_unlinked",
+        "person_recorded",
+        "note_added",
+        "status_changed",
+    ]
