@@ -22,7 +22,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safety.geo.models import DENSE_PIECES_SQL, Country, CountryPiece, Place, PlaceName, ReferenceDataset
+from safety.geo.models import Country, CountryPiece, Place, PlaceName, ReferenceDataset
 
 Progress = Callable[[str], None]
 
@@ -344,7 +344,6 @@ def countries_load(*, progress: Progress = _quiet, force: bool = False) -> LoadR
             """,
             [SUBDIVIDE_MAX_VERTICES],
         )
-        cursor.execute(DENSE_PIECES_SQL)
         cursor.execute("ANALYZE geo_countrypiece")
         cursor.execute("ANALYZE geo_country")
         rows = Country.objects.count()

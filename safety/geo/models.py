@@ -32,19 +32,11 @@ class Country(models.Model):
         return f"{self.iso2} {self.name_en}"
 
 
-# a vertex every 5 km: the same statement is in migration geo/0003
-DENSE_PIECES_SQL = "UPDATE geo_countrypiece SET dense = ST_Segmentize(geom::geography, 5000)::geometry"
-
-
 class CountryPiece(models.Model):
     """A piece of a country boundary cut by ST_Subdivide, for fast point lookups (GiST)."""
 
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="pieces")
     geom = models.PolygonField(srid=4326, spatial_index=True)
-    # geom with a vertex every 5 km along its great-circle edges (ST_Segmentize on geography): its
-    # planar edges then follow the geodesic ones within metres, so a planar distance to it bounds the
-    # geodesic distance to geom (safety.geo.reverse.nearest_countries prunes candidates with it).
-    dense = models.PolygonField(srid=4326, spatial_index=True, null=True)
 
     class Meta:
         indexes = [models.Index(fields=["country"])]

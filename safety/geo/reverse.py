@@ -57,55 +57,31 @@ def nearest_country(*, lat: float, lon: float, max_km: float = NEAREST_COUNTRY_M
 def nearest_countries(
     points: Sequence[tuple[float, float]], *, max_km: float = NEAREST_COUNTRY_MAX_KM
 ) -> list[tuple[str, float] | None]:
-    """nearest_country for many (lon, lat) points in one statement (a LATERAL search per point, no round trips).
-
-    The same answer as the geodesic distance to every piece in the search box, computed on fewer pieces: the
-    planar distance d (degrees) to a piece's `dense` outline bounds its geodesic distance between
-    `_km_per_degree_low(lat) × d` and 111.8 km × d (+ metres for the outline), so a piece whose lower bound
-    exceeds the best upper bound (or max_km) cannot be the nearest and is not measured on the spheroid.
-    """
+    """nearest_country for many (lon, lat) points in one statement (a LATERAL search per point, no round trips)."""
     if not points:
         return []
     lons = [float(lon) for lon, _ in points]
     lats = [float(lat) for _, lat in points]
     degrees = [_degrees_for(max_km, lat) for lat in lats]
-    lows = [_km_per_degree_low(max_km, lat, deg) for lat, deg in zip(lats, degrees, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT n.iso2, n.km
-            FROM unnest(%s::float8[], %s::float8[], %s::float8[], %s::float8[])
-                 WITH ORDINALITY AS q(lon, lat, deg, low, i)
+            FROM unnest(%s::float8[], %s::float8[], %s::float8[]) WITH ORDINALITY AS q(lon, lat, deg, i)
             LEFT JOIN LATERAL (
-                SELECT c.iso2, ST_Distance(b.geom::geography, b.pt::geography) / 1000.0 AS km
-                FROM (
-                    SELECT p.geom, p.country_id, pt, COALESCE(ST_Distance(p.dense, pt), 0) AS d,
-                           min(ST_Distance(p.dense, pt)) OVER () AS dmin
-                    FROM geo_countrypiece p, ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326) AS pt
-                    WHERE p.geom && ST_Expand(pt, q.deg)
-                ) b JOIN geo_country c ON c.id = b.country_id
-                WHERE b.d * q.low <= least(b.dmin * 111.8, %s) + 0.1
-                  AND ST_DWithin(b.geom::geography, b.pt::geography, %s)
+                SELECT c.iso2, ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326)::geography)
+                       / 1000.0 AS km
+                FROM geo_countrypiece p JOIN geo_country c ON c.id = p.country_id
+                WHERE p.geom && ST_Expand(ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326), q.deg)
+                  AND ST_DWithin(p.geom::geography, ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326)::geography, %s)
                 ORDER BY km, c.iso2 LIMIT 1
             ) n ON true
             ORDER BY q.i
             """,
-            [lons, lats, degrees, lows, max_km, max_km * 1000.0],
+            [lons, lats, degrees, max_km * 1000.0],
         )
         rows = cursor.fetchall()
     return [(str(iso2), float(km)) if iso2 is not None else None for iso2, km in rows]
-
-
-def _km_per_degree_low(km: float, lat: float, deg: float) -> float:
-    """A lower bound of geodesic km per planar degree for paths within `km` of latitude `lat` (0: no bound).
-
-    Meridian degrees are ≥ 110.57 km and parallel degrees ≥ 111.3 km × cos(latitude) on the WGS 84 spheroid;
-    the latitude band is widened by km / 105 (more than km can move, plus a geodesic's poleward bulge). Near
-    the poles the box may span half the globe, where planar longitudes no longer bound the distance: 0.
-    """
-    if deg >= 90.0:
-        return 0.0
-    return 110.0 * math.cos(math.radians(min(abs(lat) + km / 105.0, 90.0)))
 
 
 def _degrees_for(km: float, lat: float) -> float:
