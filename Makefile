@@ -10,8 +10,9 @@ run: setup
 dev: setup
 	.venv/bin/honcho start -f Procfile.dev
 
+# pytest exit 5 (no tests collected) is a failure: make exits non-zero for it like for any other.
 test: setup
-	.venv/bin/pytest
+	.venv/bin/pytest; status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$status
 
 lint:
 	.venv/bin/ruff format --check .
@@ -19,5 +20,5 @@ lint:
 	.venv/bin/lint-imports
 	.venv/bin/mypy safety missions incidents maps
 
-check: setup lint
-	.venv/bin/pytest
+# CI runs this (.ci/run): format check, lint, import contracts, types, then the whole test suite.
+check: setup lint test

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -80,7 +81,7 @@ class PersonInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PersonStatus.choices, required=False, default=PersonStatus.UNKNOWN)
 
     def validate_date_of_birth(self, value: date | None) -> date | None:
-        if value is not None and (value > date.today() or value.year < 1900):
+        if value is not None and (value > timezone.localdate() or value.year < 1900):
             raise serializers.ValidationError("must be a past date after 1900")
         return value
 

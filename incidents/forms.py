@@ -184,7 +184,7 @@ class PersonForm(forms.Form):
 
     def clean_date_of_birth(self) -> date | None:
         value = self.cleaned_data["date_of_birth"]
-        if value is not None and (value > date.today() or value.year < 1900):
+        if value is not None and (value > timezone.localdate() or value.year < 1900):
             raise forms.ValidationError(_("A past date after 1900."))
         return value
 

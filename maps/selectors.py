@@ -253,7 +253,7 @@ def _pending_period(f: DashboardFilter) -> Q:
 def _moment(day: date | datetime) -> datetime:
     if isinstance(day, datetime):
         return day
-    return datetime(day.year, day.month, day.day)
+    return timezone.make_aware(datetime(day.year, day.month, day.day))  # noqa: DTZ001 - made aware in the current zone
 
 
 def _ack(
