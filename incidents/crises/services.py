@@ -43,7 +43,7 @@ from incidents.crises.models import (
 )
 from incidents.exceptions import CrisisDenied, CrisisInvalid
 from incidents.models import EventKind, Incident
-from incidents.services.timeline import timeline_append
+from incidents.timeline import timeline_append
 from missions.models import Mission
 from safety.auth.roles import Role, has_role
 from safety.auth.users import User
