@@ -11,7 +11,6 @@ from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from incidents.models import (
@@ -52,7 +51,7 @@ from safety.api.fields import (
     PhoneField,
     UTCDateTimeField,
 )
-from safety.api.throttling import ScopedWriteRateThrottle
+from safety.api.throttling import ScopedRateThrottle, ScopedWriteRateThrottle
 from safety.auth.users import request_user
 from safety.models import AuditAction
 from safety.privacy.audit import audit_record
