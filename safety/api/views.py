@@ -10,10 +10,10 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from safety.api.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from safety.api.fields import UTCDateTimeField
+from safety.api.throttling import ScopedRateThrottle
 from safety.auth.backends import login_wait_of, login_was_locked
 from safety.auth.roles import roles_of
 from safety.auth.tokens import token_get_for, token_issue, token_list_of, token_revoke

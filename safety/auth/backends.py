@@ -16,7 +16,7 @@ LOCKED_FLAG = "osc_login_locked"
 
 
 class LockoutModelBackend(ModelBackend):
-    """Refuses a login that must still wait (username from this address, or the address) (PermissionDenied stops Django's backend loop).
+    """Refuses a login that must still wait: username from this address, or the address (PermissionDenied).
 
     Used by the Django login view, the admin login and POST /api/auth/token/ alike, since all of
     them go through django.contrib.auth.authenticate(). A refused login marks the request

@@ -31,7 +31,7 @@ def quick_lockout(settings, monkeypatch):  # type: ignore[no-untyped-def]
 def test_lockout_attacker_elsewhere_does_not_lock_the_real_user_out(api, make_user, quick_lockout):
     make_user(Role.OPERATOR, username="victim")
     # An attacker hammers the name from 30 addresses, far past the per-user ceiling.
-    for round_ in range(3):
+    for _round in range(3):
         for n in range(30):
             obtain(api, "victim", "wrong", f"198.51.100.{n + 1}")
     # The real user from their own address gets in, at most after the short per-user wait.
