@@ -51,7 +51,7 @@ from safety.api.fields import (
     PhoneField,
     UTCDateTimeField,
 )
-from safety.api.throttling import ScopedRateThrottle, ScopedWriteRateThrottle
+from safety.api.throttling import ScopedWriteRateThrottle
 from safety.auth.users import request_user
 from safety.models import AuditAction
 from safety.privacy.audit import audit_record
@@ -359,9 +359,7 @@ class IncidentTimelineApi(APIView):
 class PersonRevealApi(APIView):
     """Reveal one person's date of birth, passport number and phone in clear (audited, on the timeline)."""
 
-    audit_writes = False  # person_reveal writes its own audit entry
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "reveal"
+    audit_writes = False  # person_reveal writes its own audit entry and counts the reveal limit
 
     @extend_schema(request=None, responses={200: PersonRevealOutputSerializer})
     def post(self, request: Request, reference: str, person_id: int) -> Response:
@@ -372,9 +370,7 @@ class PersonRevealApi(APIView):
 class CallerRevealApi(APIView):
     """Reveal one caller's phone number in clear (audited, on the timeline)."""
 
-    audit_writes = False  # caller_reveal writes its own audit entry
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "reveal"
+    audit_writes = False  # caller_reveal writes its own audit entry and counts the reveal limit
 
     @extend_schema(request=None, responses={200: CallerRevealOutputSerializer})
     def post(self, request: Request, reference: str, caller_id: int) -> Response:
