@@ -28,7 +28,8 @@ PERIODS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 def reveal_rate() -> tuple[int, int]:
     """(reveals, seconds) from the `reveal` rate (settings REST_FRAMEWORK DEFAULT_THROTTLE_RATES, e.g. "30/min")."""
-    count, period = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["reveal"].split("/")
+    rate = str(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["reveal"])  # type: ignore[index]
+    count, period = rate.split("/")
     return int(count), PERIODS_S[period[0]]
 
 
