@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from incidents.exceptions import PersonNotFound, RevealLimited
 from incidents.models import AffectedPerson, Caller, EventKind, Incident
 from incidents.selectors import incident_get_for
-from incidents.services import timeline_append
+from incidents.timeline import timeline_append
 from safety.auth.roles import may_read_personal_data
 from safety.auth.users import AnyUser
 from safety.cache_state import CACHE_ERRORS, cache_failed, cache_recovered
