@@ -11,7 +11,6 @@ from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from incidents.models import (
@@ -360,9 +359,7 @@ class IncidentTimelineApi(APIView):
 class PersonRevealApi(APIView):
     """Reveal one person's date of birth, passport number and phone in clear (audited, on the timeline)."""
 
-    audit_writes = False  # person_reveal writes its own audit entry
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "reveal"
+    audit_writes = False  # person_reveal writes its own audit entry and counts the reveal limit
 
     @extend_schema(request=None, responses={200: PersonRevealOutputSerializer})
     def post(self, request: Request, reference: str, person_id: int) -> Response:
@@ -373,9 +370,7 @@ class PersonRevealApi(APIView):
 class CallerRevealApi(APIView):
     """Reveal one caller's phone number in clear (audited, on the timeline)."""
 
-    audit_writes = False  # caller_reveal writes its own audit entry
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "reveal"
+    audit_writes = False  # caller_reveal writes its own audit entry and counts the reveal limit
 
     @extend_schema(request=None, responses={200: CallerRevealOutputSerializer})
     def post(self, request: Request, reference: str, caller_id: int) -> Response:
