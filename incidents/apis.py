@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from safety.api.idempotency import IdempotentCreateMixin
 from incidents.models import (
     DESCRIPTION_MAX,
     LOCATION_TEXT_MAX,
@@ -190,7 +191,7 @@ def _geojson(incidents: list[Incident]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-class IncidentListCreateApi(APIView):
+class IncidentListCreateApi(IdempotentCreateMixin, APIView):
     """GET: cases visible to the user, open first, filtered and paginated (`?format=geojson`). POST: log a case."""
 
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
