@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from safety.api.idempotency import IdempotentCreateMixin
 from incidents.models import (
     DESCRIPTION_MAX,
     LOCATION_TEXT_MAX,
@@ -53,6 +52,7 @@ from safety.api.fields import (
     PhoneField,
     UTCDateTimeField,
 )
+from safety.api.idempotency import IdempotentCreateMixin
 from safety.api.throttling import ScopedWriteRateThrottle
 from safety.auth.users import request_user
 from safety.models import AuditAction

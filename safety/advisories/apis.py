@@ -13,8 +13,8 @@ from safety.advisories.models import NOTE_MAX, Advisory, Level
 from safety.advisories.selectors import advisories_for, advisories_in_force, advisory_get, advisory_list
 from safety.advisories.services import advisory_create, advisory_delete, advisory_update
 from safety.api.conventions import Pagination, paginated
-from safety.api.idempotency import IdempotentCreateMixin
 from safety.api.fields import AwareDateTimeField, CountryCodeField, UTCDateTimeField
+from safety.api.idempotency import IdempotentCreateMixin
 from safety.auth.roles import Role, has_role
 
 ADMIN1_REGEX = r"^[A-Za-z0-9]{0,20}$"
