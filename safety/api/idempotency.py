@@ -156,7 +156,7 @@ class IdempotentCreateMixin:
             response = Response(exc.record.response_body, status=exc.record.status_code)
             response[REPLAY_HEADER] = "true"
             return response
-        return super().handle_exception(exc)  # type: ignore[misc, no-any-return]
+        return super().handle_exception(exc)  # type: ignore[misc]
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
