@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from incidents.exceptions import PersonNotFound
 from incidents.models import AffectedPerson, Caller, EventKind, Incident
 from incidents.selectors import incident_get_for
-from incidents.services import timeline_append
+from incidents.timeline import timeline_append
 from safety.auth.roles import may_read_personal_data
 from safety.auth.users import AnyUser
 from safety.models import AuditAction

@@ -2,14 +2,14 @@
 
 Every function runs in one transaction and appends timeline events for what it changed.
 The modules: `intake` (logging, re-geocoding), `placement` (location and mission),
-`casework` (changes, notes, transfers), `persons` (persons and callers), `timeline`.
+`casework` (changes, notes, transfers), `persons` (persons and callers); the timeline writer
+sits below, in `incidents.timeline`.
 """
 
 from incidents.services.casework import (
     NOTE_MAX,
     TRANSFER_REASON_MAX,
     UPDATABLE_FIELDS,
-    IncidentChanges,
     incident_transfer,
     incident_update,
     note_add,
@@ -27,7 +27,7 @@ from incidents.services.placement import (
     incident_location_correct,
     incident_mission_override,
 )
-from incidents.services.timeline import timeline_append
+from incidents.timeline import timeline_append
 
 __all__ = [
     "GEOCODE_PENDING",
@@ -39,7 +39,6 @@ __all__ = [
     "TRANSFER_REASON_MAX",
     "UPDATABLE_FIELDS",
     "CallerInput",
-    "IncidentChanges",
     "IntakeLocation",
     "PersonInput",
     "caller_add",

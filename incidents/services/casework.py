@@ -1,6 +1,5 @@
 """Working a case: field changes, notes, transfers to another mission."""
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -15,17 +14,9 @@ from incidents.models import (
     Status,
     TimelineEvent,
 )
-from incidents.services.timeline import timeline_append
+from incidents.timeline import timeline_append
 from missions.models import Mission
 from safety.auth.users import User
-
-
-@dataclass(frozen=True)
-class IncidentChanges:
-    """Fields an update may change; None means unchanged."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-
 
 UPDATABLE_FIELDS = (
     "category",

@@ -14,7 +14,7 @@ from incidents.models import (
     PersonStatus,
 )
 from incidents.services.casework import NOTE_MAX
-from incidents.services.timeline import timeline_append
+from incidents.timeline import timeline_append
 from safety.auth.users import User
 
 

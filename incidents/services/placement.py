@@ -14,7 +14,7 @@ from incidents.models import (
     EventKind,
     Incident,
 )
-from incidents.services.timeline import timeline_append
+from incidents.timeline import timeline_append
 from missions.models import Mission
 from missions.routing import RoutingDecision, route
 from safety.auth.users import User

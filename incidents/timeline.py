@@ -1,12 +1,8 @@
-"""Timeline events: the one writer of a case's history."""
+"""Timeline events: the one writer of a case's history, below the case services and the alerts."""
 
 from typing import Any
 
-from incidents.models import (
-    EventKind,
-    Incident,
-    TimelineEvent,
-)
+from incidents.models import EventKind, Incident, TimelineEvent
 from safety.auth.users import User
 
 
