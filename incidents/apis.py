@@ -51,6 +51,7 @@ from safety.api.fields import (
     PhoneField,
     UTCDateTimeField,
 )
+from safety.api.idempotency import IdempotentCreateMixin
 from safety.api.throttling import ScopedWriteRateThrottle
 from safety.auth.users import request_user
 from safety.models import AuditAction
@@ -189,7 +190,7 @@ def _geojson(incidents: list[Incident]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-class IncidentListCreateApi(APIView):
+class IncidentListCreateApi(IdempotentCreateMixin, APIView):
     """GET: cases visible to the user, open first, filtered and paginated (`?format=geojson`). POST: log a case."""
 
     renderer_classes = [JSONRenderer, GeoJSONRenderer]

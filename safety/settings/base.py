@@ -262,6 +262,12 @@ CELERY_BEAT_SCHEDULE["erase-expired-personal-data"] = {
     "task": "incidents.erase_expired_personal_data",
     "schedule": float(env("OSC_RETENTION_SWEEP_S", "3600") or 3600),
 }
+# Idempotency-Key: how long a creating request's first answer is replayed; expired records are deleted hourly.
+OSC_IDEMPOTENCY_TTL_S = int(env("OSC_IDEMPOTENCY_TTL_S", "86400") or 86400)
+CELERY_BEAT_SCHEDULE["delete-expired-idempotency-records"] = {
+    "task": "safety.delete_expired_idempotency_records",
+    "schedule": float(env("OSC_IDEMPOTENCY_SWEEP_S", "3600") or 3600),
+}
 
 # Cache (login lockout counters, DRF throttles): Redis, in a db number of its own.
 CACHE_URL = env("CACHE_URL", "redis://127.0.0.1:6379/1")
