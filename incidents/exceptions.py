@@ -26,3 +26,18 @@ class PersonNotFound(NotFound):
 
 class GeocoderStillFailing(Exception):
     """A geocoder provider still fails for a case waiting to be geocoded again (the task retries)."""
+
+
+class CrisisInvalid(ApplicationError):
+    """Bad input to crisis mode (event area, person, note, inquiry, merge, callback)."""
+
+    code = "crisis_invalid"
+
+
+class CrisisNotFound(NotFound):
+    code = "crisis_not_found"
+
+
+class CrisisDenied(ApplicationError):
+    code = "crisis_denied"
+    status_code = 403

@@ -212,3 +212,16 @@ class TimelineEvent(models.Model):
 
 # Alert models live in their own module and belong to this app (label `incidents`).
 from incidents.alerts.models import Alert, Delivery, DeliveryAttempt  # noqa: E402, F401
+
+# Crisis-mode models live in their own module and belong to this app (label `incidents`).
+from incidents.crises.models import (  # noqa: E402, F401
+    CallbackTask,
+    CrisisEvent,
+    EventCase,
+    EventLogEntry,
+    EventPerson,
+    Inquiry,
+    MatchProposal,
+    PersonNote,
+    StatusChange,
+)

@@ -176,3 +176,16 @@ def check_sql() -> list[tuple[str, str]]:
         )
     )
     return checks
+
+
+TRUNCATE_TRIGGER_SQL = """
+    CREATE OR REPLACE FUNCTION maps_rollup_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+        TRUNCATE maps_caserollup, maps_cellrollup, maps_ackrollup, maps_pendingack;
+        RETURN NULL;
+    END $fn$;
+    DROP TRIGGER IF EXISTS maps_rollup_truncate ON incidents_incident;
+    CREATE TRIGGER maps_rollup_truncate AFTER TRUNCATE ON incidents_incident
+        FOR EACH STATEMENT EXECUTE FUNCTION maps_rollup_truncate();
+"""
+"""TRUNCATE fires no row or DELETE trigger: emptying the case table empties the roll-ups with it."""

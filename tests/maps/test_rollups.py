@@ -86,3 +86,17 @@ def test_rollups_check_fails_on_a_difference(operator):  # type: ignore[no-untyp
         call_command("rollups_check")
     call_command("rollups_rebuild")
     call_command("rollups_check")
+
+
+@pytest.mark.django_db
+def test_rollups_emptied_with_a_truncate_of_the_case_table(operator):  # type: ignore[no-untyped-def]
+    log_incident(reported_by=operator, lat=12.9276, lon=100.8771)
+    assert CaseRollup.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks: TRUNCATE refuses them
+        cursor.execute(
+            "TRUNCATE incidents_deliveryattempt, incidents_delivery, incidents_alert, incidents_timelineevent, "
+            "incidents_affectedperson, incidents_caller, incidents_incident CASCADE"
+        )
+    assert not CaseRollup.objects.exists()
+    assert rollups_differences() == {}
