@@ -3,6 +3,7 @@
 from django.urls import path
 
 from incidents import views
+from incidents.alerts import views as alert_views
 
 urlpatterns = [
     path("cases/", views.case_list, name="case-list"),
@@ -16,8 +17,8 @@ urlpatterns = [
     path("cases/<str:reference>/persons/<int:person_id>/status/", views.case_person_status, name="case-person-status"),
     path("cases/<str:reference>/persons/<int:person_id>/reveal/", views.case_person_reveal, name="case-person-reveal"),
     path("cases/<str:reference>/callers/<int:caller_id>/reveal/", views.case_caller_reveal, name="case-caller-reveal"),
-    path("inbox/", views.mission_inbox, name="mission-inbox"),
-    path("alerts/<uuid:public_id>/", views.alert_page, name="alert-page"),
-    path("alerts/<uuid:public_id>/acknowledge/", views.alert_acknowledge_page, name="alert-acknowledge-page"),
-    path("duty/", views.duty_queue, name="duty-queue"),
+    path("inbox/", alert_views.mission_inbox, name="mission-inbox"),
+    path("alerts/<uuid:public_id>/", alert_views.alert_page, name="alert-page"),
+    path("alerts/<uuid:public_id>/acknowledge/", alert_views.alert_acknowledge_page, name="alert-acknowledge-page"),
+    path("duty/", alert_views.duty_queue, name="duty-queue"),
 ]

@@ -1,8 +1,7 @@
-"""Browser pages of case work: log a case, the case page and its actions, the case list, the mission
-inbox and the duty officer's queue. Views parse, call a selector or service, render; access goes
-through incident_get_for / incident_list_visible_to."""
+"""Browser pages of case work: log a case, the case page and its actions, the case list. The mission
+inbox, the duty queue and the alert pages are in incidents/alerts/views.py. Views parse, call a
+selector or service, render; access goes through incident_get_for / incident_list_visible_to."""
 
-import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,18 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from incidents.alerts.exceptions import AlertNotFound
-from incidents.alerts.models import AckVia, Alert, Delivery, DeliveryAttempt
-from incidents.alerts.selectors import alert_get_for, alert_list_visible_to, alerts_of_incident, sees_all_alerts
-from incidents.alerts.services import alert_acknowledge
+from incidents.alerts.models import Alert
+from incidents.alerts.selectors import alerts_ackable_by, alerts_of_incident_with_deliveries
 from incidents.exceptions import CaseAccessDenied, IncidentInvalid, IncidentNotFound, PersonNotFound, RevealLimited
 from incidents.forms import (
     CallerFormSet,
@@ -58,9 +53,7 @@ from incidents.services import (
     person_add,
     person_status_change,
 )
-from missions.selectors import mission_ids_of
 from safety.advisories.selectors import advisories_for
-from safety.auth.roles import Role, has_role, sees_all_cases
 from safety.auth.users import request_user
 from safety.geo.timezones import timezone_at
 from safety.models import AuditAction
@@ -68,7 +61,6 @@ from safety.privacy.audit import audit_record
 
 CASE_LIST_PAGE_SIZE = 50
 OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
-INBOX_ALERTS_MAX = 200
 
 View = Callable[..., HttpResponse]
 
@@ -135,32 +127,14 @@ def case_log(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/case_log.html", context)
 
 
-def _with_deliveries(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
-    attempts = Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("number"))
-    deliveries = Prefetch("deliveries", queryset=Delivery.objects.order_by("id").prefetch_related(attempts))
-    return (
-        alerts.prefetch_related(None)
-        .select_related("incident", "mission", "acknowledged_by", "escalated_from__mission")
-        .prefetch_related(deliveries)
-    )
-
-
 def _alerts_of(incident: Incident) -> list[Alert]:
     """The case's alerts (every recipient, escalations included) with deliveries and attempts per channel."""
-    return list(_with_deliveries(alerts_of_incident(incident_id=incident.pk)))
+    return list(alerts_of_incident_with_deliveries(incident_id=incident.pk))
 
 
 def _ackable(request: HttpRequest, alerts: list[Alert]) -> set[int]:
     """The alerts this user may acknowledge: their missions' (duty officers and admins: all)."""
-    if sees_all_alerts(request.user):
-        return {a.pk for a in alerts if a.acknowledged_at is None}
-    mine = mission_ids_of(user=request.user)
-    return {a.pk for a in alerts if a.acknowledged_at is None and a.mission_id in mine}
-
-
-def _unacknowledged_first(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
-    pending = Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return alerts.annotate(pending_rank=pending).order_by("pending_rank", "ack_due_at", "-id")
+    return alerts_ackable_by(user=request.user, alerts=alerts)
 
 
 @require_http_methods(["GET"])
@@ -378,69 +352,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "page": page, "query": query.urlencode()}
     template = "incidents/_case_table.html" if request.GET.get("partial") else "incidents/case_list.html"
     return render(request, template, context)
-
-
-def _mission_alerts(request: HttpRequest) -> list[Alert]:
-    """The alerts of the user's missions (and those they supervise), unacknowledged first, soonest deadline first."""
-    alerts = alert_list_visible_to(user=request.user).filter(mission_id__in=mission_ids_of(user=request.user))
-    return list(_with_deliveries(_unacknowledged_first(alerts))[:INBOX_ALERTS_MAX])
-
-
-@require_http_methods(["GET"])
-@case_worker_required
-def mission_inbox(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, Role.MISSION_STAFF):
-        raise PermissionDenied(_("The inbox is for mission staff."))
-    cases = incident_order_open_first(incident_list_visible_to(user=request.user).filter(status__in=OPEN_STATUSES))
-    context = {"alerts": _mission_alerts(request), "cases": cases[:200]}
-    template = "incidents/_inbox_body.html" if request.GET.get("partial") else "incidents/mission_inbox.html"
-    return render(request, template, context)
-
-
-@require_http_methods(["GET"])
-@case_worker_required
-def duty_queue(request: HttpRequest) -> HttpResponse:
-    if not sees_all_cases(request.user):
-        raise PermissionDenied(_("The duty queue is for HQ."))
-    unroutable = incident_order_open_first(
-        incident_list_visible_to(user=request.user).filter(needs_review=True, status__in=OPEN_STATUSES)
-    )
-    hq_alerts = alert_list_visible_to(user=request.user).filter(mission__isnull=True)
-    context = {
-        "escalated": list(_with_deliveries(_unacknowledged_first(hq_alerts))[:INBOX_ALERTS_MAX]),
-        "unroutable": unroutable[:200],
-    }
-    template = "incidents/_duty_body.html" if request.GET.get("partial") else "incidents/duty_queue.html"
-    return render(request, template, context)
-
-
-@require_http_methods(["GET"])
-@case_worker_required
-def alert_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """One alert with its deliveries and attempts; 404 alike for a missing alert and another mission's."""
-    try:
-        alert = alert_get_for(user=request.user, public_id=public_id)
-    except AlertNotFound as exc:
-        raise Http404(_("No such alert.")) from exc
-    alert = _with_deliveries(alerts_of_incident(incident_id=alert.incident_id).filter(pk=alert.pk)).get()
-    return render(request, "incidents/alert_page.html", {"alert": alert})
-
-
-@require_POST
-@case_worker_required
-def alert_acknowledge_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Acknowledge in one click (idempotent), then back to the inbox, the queue or the case page."""
-    try:
-        alert = alert_get_for(user=request.user, public_id=public_id)
-    except AlertNotFound as exc:
-        raise Http404(_("No such alert.")) from exc
-    via = AckVia.CASE if request.POST.get("from") == "case" else AckVia.INBOX
-    alert = alert_acknowledge(alert=alert, user=request.user, via=via)
-    messages.success(request, _("Alert acknowledged."))
-    target = request.POST.get("next") or reverse("landing")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
-        target = reverse("landing")
-    return HttpResponseRedirect(target)
 
 
 @require_POST

@@ -4,7 +4,7 @@ import pytest
 
 from incidents.models import Incident, TimelineEvent
 from incidents.services import GEOCODE_PENDING, incident_mission_override, incident_regeocode
-from incidents.tasks import regeocode
+from incidents.tasks import regeocode, regeocode_sweep
 from missions.models import Mission
 from tests.factories import log_incident
 from tests.safety.geo_servers import nominatim_server, silent_server
@@ -176,3 +176,33 @@ def test_text_found_only_outside_the_country_given_is_not_used_for_routing(api, 
     assert case["lat"] is None and case["needs_review"] is True
     located = TimelineEvent.objects.get(incident__reference=case["reference"], kind="located")
     assert "outside the country given" in located.message
+
+
+@pytest.fixture
+def eager_celery():  # type: ignore[no-untyped-def]
+    """Tasks sent by `.delay` run in this process (the sweep's re-geocoding then runs on the test database)."""
+    from safety.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.mark.django_db
+def test_regeocode_sweep_geocodes_pending_cases_and_is_idempotent(api, operator, online_chain, eager_celery):
+    with silent_server() as (domain, _):
+        online_chain(domain, timeout_s=0.3)
+        response = api(operator).post("/api/incidents/", body(location_text=ONLY_ONLINE, country="US"), format="json")
+    incident = Incident.objects.get(reference=response.json()["reference"])
+    assert incident.geocode_source == GEOCODE_PENDING
+    places = {ONLY_ONLINE: {"lat": "35.1419", "lon": "-116.1039", "display_name": "Zzyzx Rd, California"}}
+    with nominatim_server(places) as (domain, requests):
+        online_chain(domain, timeout_s=0.3)
+        first = regeocode_sweep.apply().get()
+        second = regeocode_sweep.apply().get()
+    assert first == 1 and second == 0
+    assert requests == [ONLY_ONLINE]
+    incident.refresh_from_db()
+    assert incident.geocode_source == "nominatim" and incident.responsible_mission.code == "cg-us-los-angeles"
+    assert kinds(incident).count("located") == 2
