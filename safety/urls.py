@@ -31,3 +31,8 @@ urlpatterns = [
     path("api/", include("safety.advisories.urls")),
     path("", include("maps.urls")),
 ]
+
+handler400 = safety_views.error_400
+handler403 = safety_views.error_403
+handler404 = safety_views.error_404
+handler500 = safety_views.error_500
