@@ -66,17 +66,17 @@ def _api_error(request: HttpRequest, status: int, code: str, message: str) -> Ht
     return JsonResponse(error_body(code, message), status=status)
 
 
-def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def error_400(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _api_error(request, 400, "bad_request", str(_("Bad request."))) or defaults.bad_request(request, exception)
 
 
-def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def error_403(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _api_error(request, 403, "permission_denied", str(_("Permission denied."))) or defaults.permission_denied(
         request, exception
     )
 
 
-def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _api_error(request, 404, "not_found", str(_("Not found."))) or defaults.page_not_found(request, exception)
 
 
