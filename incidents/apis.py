@@ -11,7 +11,6 @@ from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from incidents.models import (
@@ -52,6 +51,7 @@ from safety.api.fields import (
     PhoneField,
     UTCDateTimeField,
 )
+from safety.api.idempotency import IdempotentCreateMixin
 from safety.api.throttling import ScopedWriteRateThrottle
 from safety.auth.users import request_user
 from safety.models import AuditAction
@@ -190,7 +190,7 @@ def _geojson(incidents: list[Incident]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-class IncidentListCreateApi(APIView):
+class IncidentListCreateApi(IdempotentCreateMixin, APIView):
     """GET: cases visible to the user, open first, filtered and paginated (`?format=geojson`). POST: log a case."""
 
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
@@ -360,9 +360,7 @@ class IncidentTimelineApi(APIView):
 class PersonRevealApi(APIView):
     """Reveal one person's date of birth, passport number and phone in clear (audited, on the timeline)."""
 
-    audit_writes = False  # person_reveal writes its own audit entry
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "reveal"
+    audit_writes = False  # person_reveal writes its own audit entry and counts the reveal limit
 
     @extend_schema(request=None, responses={200: PersonRevealOutputSerializer})
     def post(self, request: Request, reference: str, person_id: int) -> Response:
@@ -373,9 +371,7 @@ class PersonRevealApi(APIView):
 class CallerRevealApi(APIView):
     """Reveal one caller's phone number in clear (audited, on the timeline)."""
 
-    audit_writes = False  # caller_reveal writes its own audit entry
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "reveal"
+    audit_writes = False  # caller_reveal writes its own audit entry and counts the reveal limit
 
     @extend_schema(request=None, responses={200: CallerRevealOutputSerializer})
     def post(self, request: Request, reference: str, caller_id: int) -> Response:

@@ -24,6 +24,7 @@ from incidents.crises.services import (
 )
 from incidents.exceptions import CrisisNotFound
 from safety.api.fields import UTCDateTimeField
+from safety.api.idempotency import IdempotentCreateMixin
 from safety.auth.users import request_user
 from safety.models import AuditAction
 from safety.privacy.audit import audit_record
@@ -62,7 +63,7 @@ class EventDetailOutputSerializer(EventOutputSerializer):
         return event_counts(obj)
 
 
-class EventListCreateApi(APIView):
+class EventListCreateApi(IdempotentCreateMixin, APIView):
     class InputSerializer(serializers.Serializer):
         name_ko = serializers.CharField(max_length=200)
         name_en = serializers.CharField(max_length=200)
@@ -147,7 +148,7 @@ class EventPersonListApi(APIView):
         return Response(body)
 
 
-class PersonNoteCreateApi(APIView):
+class PersonNoteCreateApi(IdempotentCreateMixin, APIView):
     """Add a note on a person of the crisis; the derived status follows the authority rules."""
 
     class InputSerializer(serializers.Serializer):
@@ -201,7 +202,7 @@ class InquiryOutputSerializer(serializers.Serializer):
     proposals = ProposalOutputSerializer(many=True)
 
 
-class InquiryCreateApi(APIView):
+class InquiryCreateApi(IdempotentCreateMixin, APIView):
     """Record an inquiry; the answer carries the matcher's proposals."""
 
     class InputSerializer(serializers.Serializer):

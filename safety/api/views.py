@@ -4,16 +4,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from safety.api.fields import UTCDateTimeField
-from safety.auth.backends import login_was_locked
+from safety.api.throttling import ScopedRateThrottle
+from safety.auth.backends import login_wait_of, login_was_locked
 from safety.auth.roles import roles_of
 from safety.auth.tokens import token_get_for, token_issue, token_list_of, token_revoke
 from safety.errors import ApplicationError
@@ -78,8 +79,10 @@ class TokenObtainApi(APIView):
         user = authenticate(request, username=values["username"], password=values["password"])
         if user is None:
             if login_was_locked(request):
-                minutes = max(1, settings.OSC_LOGIN_LOCKOUT_S // 60)
-                raise LoginLocked(f"Too many failed logins: locked for {minutes} minutes.")
+                raise LoginLocked(
+                    gettext("Too many failed logins: locked for %(seconds)s seconds, then try again.")
+                    % {"seconds": login_wait_of(request)}
+                )
             raise InvalidCredentials("Username or password is wrong.")
         token, key = token_issue(
             user=user,

@@ -4,7 +4,9 @@ Parsing lives in `safety.geo.parsing`, the result type in `safety.geo.results`.
 """
 
 import math
+import re
 from dataclasses import dataclass, replace
+from difflib import get_close_matches
 from functools import lru_cache
 from typing import Any
 
@@ -13,6 +15,8 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point as GeopyPoint
 
+from safety.geo import destinations
+from safety.geo.destinations import LEVEL_CONFIDENCE, DestinationHit, describe, level_of, strip_kind_words
 from safety.geo.parsing import (
     _countries,
     _country_of,
@@ -25,6 +29,10 @@ from safety.geo.parsing import (
     parse,
 )
 from safety.geo.results import MAX_CANDIDATES, SOURCE_OFFLINE, GeocodeResult
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Two answers closer than this, in the same country, are one place (candidates are merged).
+DUPLICATE_KM = 1.5
 
 # Fuzzy (pg_trgm) matches below this similarity are not offered at all.
 FUZZY_MIN_SIMILARITY = 0.45
@@ -169,7 +177,46 @@ class OfflineGeocoder(Geocoder):
         return location if exactly_one else [location]
 
     def lookup(self, query: str, *, country_hint: str | None = None) -> GeocodeResult:
-        """The best match with up to five ranked candidates (the best first), or not found."""
+        """The best match (place or destination) with up to five ranked candidates, or not found.
+
+        Incident words and kind words ("airport", "해변") are taken out; the most specific part found
+        wins; when the query names a country, the answer lies in it (at worst the country itself)."""
+        described = describe(query)
+        text = described.text or query.strip()
+        place_text = strip_kind_words(text) or text
+        places = self._lookup_places(place_text, country_hint=country_hint)
+        countries = _named_countries(text, country_hint)
+        korean = bool(_HANGUL.search(query))
+        hits = destinations.search(text, kind=described.kind, countries=countries, korean=korean)
+        if described.kind == "airport" and not any(h.kind == "airport" for h in hits) and places.found:
+            # "인천 공항", "Phnom Penh airport": the main airport near the place named.
+            assert places.lat is not None and places.lon is not None and places.country is not None
+            airport = destinations.nearest_airport(
+                lat=places.lat,
+                lon=places.lon,
+                country=places.country,
+                name=places.display_name.split(",")[0],
+                korean=korean,
+            )
+            hits = [airport, *hits] if airport else hits
+        chosen: GeocodeResult
+        if hits and _destination_wins(hits[0], places, described.kind):
+            chosen = _destination_result(query, hits, places)
+        elif places.found:
+            chosen = replace(
+                places,
+                query=query,
+                candidates=tuple(replace(c, query=query) for c in places.candidates),
+            )
+        else:
+            chosen = GeocodeResult.not_found(query, source=SOURCE_OFFLINE)
+        named = _named_countries(text, None)
+        if named and (not chosen.found or chosen.country not in named):
+            first = _country_of_parts(text, None) or sorted(named)[0]
+            chosen = _country_result(query, first)
+        return replace(chosen, unmatched=_unmatched(text, chosen, hits))
+
+    def _lookup_places(self, query: str, *, country_hint: str | None = None) -> GeocodeResult:
         readings = parse(query)
         whole_country = _country_of(query.strip()) or _country_of(_strip_fillers(query.strip()))
         if whole_country:
@@ -180,14 +227,15 @@ class OfflineGeocoder(Geocoder):
         readings = list(dict.fromkeys(readings))
         if not readings:
             return GeocodeResult.not_found(query, source=SOURCE_OFFLINE)
-        ranked = self._rank(readings)
+        # The airport signal ranks among countries; with the caller's country it would only outweigh it.
+        ranked = self._rank(readings, hinted=country_hint is not None)
         if whole_country and (not ranked or ranked[0].country != whole_country):
             return _country_result(query, whole_country)
         if not ranked:
             return GeocodeResult.not_found(query, source=SOURCE_OFFLINE)
         return _result(query, ranked)
 
-    def _rank(self, readings: list[_Reading]) -> list[_Candidate]:
+    def _rank(self, readings: list[_Reading], *, hinted: bool = False) -> list[_Candidate]:
         names: list[str] = []
         codes: list[str | None] = []
         owners: list[tuple[int, str]] = []  # (reading index, "place" | "region")
@@ -222,7 +270,9 @@ class OfflineGeocoder(Geocoder):
         best: dict[int, _Candidate] = {}
         for reading, places, regions in per_reading:
             for candidate in places:
-                score = self._score(candidate, reading, regions) - (REGION_STANDS_IN_PENALTY if candidate.coarse else 0)
+                score = self._score(candidate, reading, regions, airport_signal=not hinted) - (
+                    REGION_STANDS_IN_PENALTY if candidate.coarse else 0
+                )
                 known = best.get(candidate.place_id)
                 if known is None or known.score < score:
                     best[candidate.place_id] = replace(candidate, score=score)
@@ -265,7 +315,9 @@ class OfflineGeocoder(Geocoder):
         return _rows_to_candidates(rows).get(0, [])
 
     @staticmethod
-    def _score(candidate: _Candidate, reading: _Reading, regions: set[tuple[str, str]]) -> float:
+    def _score(
+        candidate: _Candidate, reading: _Reading, regions: set[tuple[str, str]], *, airport_signal: bool = True
+    ) -> float:
         popularity = math.log10(candidate.population + 10) / 7.0
         score = 0.65 * candidate.quality**2 + 0.25 * min(popularity, 1.0)
         if reading.regions:
@@ -273,6 +325,9 @@ class OfflineGeocoder(Geocoder):
             score += 0.25 if matched else (-0.15 if regions else -0.05)
         if reading.country and candidate.country == reading.country:
             score += 0.1
+        # A city with an international airport is the one travellers mean (Queenstown NZ, not ZA).
+        if airport_signal:
+            score += 0.15 * destinations.airport_cities().get((candidate.country, normalize(candidate.name)), 0.0)
         return score - reading.penalty
 
 
@@ -297,6 +352,8 @@ def _candidate_result(query: str, c: _Candidate, confidence: float) -> GeocodeRe
         display_name=f"{c.name}, {_country_name(c.country)}",
         confidence=round(max(0.0, min(1.0, confidence)), 2),
         source=SOURCE_OFFLINE,
+        kind="place",
+        level="place",
     )
 
 
@@ -342,10 +399,120 @@ def _country_result(query: str, iso2: str) -> GeocodeResult:
         country=iso2,
         admin1="",
         display_name=name,
-        confidence=0.5,
+        confidence=LEVEL_CONFIDENCE["country"],
         source=SOURCE_OFFLINE,
+        kind="country",
+        level="country",
     )
     return replace(result, candidates=(result,))
+
+
+def _named_countries(text: str, hint: str | None) -> set[str]:
+    """Every country the query names: by a part, a word, or the caller's hint."""
+    found: set[str] = {hint.upper()} if hint else set()
+    for part in re.split(r"[,;]+", text):
+        part = part.strip()
+        if (iso2 := _country_of(part) or _country_of(_strip_fillers(part))) is not None:
+            found.add(iso2)
+        words = part.split()
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                chunk = " ".join(words[start : start + size])
+                if (size > 1 or len(chunk) >= 4 or _HANGUL.search(chunk)) and (iso2 := _country_of(chunk)):
+                    found.add(iso2)
+    return found
+
+
+def _country_of_parts(text: str, hint: str | None) -> str | None:
+    for part in reversed(re.split(r"[,;]+", text)):
+        if (iso2 := _country_of(part.strip())) is not None:
+            return iso2
+    named = _named_countries(text, None)
+    if named:
+        return sorted(named)[0]
+    return hint.upper() if hint else None
+
+
+def _destination_wins(hit: DestinationHit, places: GeocodeResult, kind: str | None) -> bool:
+    if not places.found or places.level == "country":
+        return True
+    if kind and hit.kind == kind:
+        return True
+    if hit.fuzzy:
+        return places.confidence < 0.5 or (hit.words >= 2 and hit.quality >= 0.6)
+    if hit.words >= 2:
+        return True
+    if places.country != hit.country:
+        return hit.importance >= 0.7 or places.confidence < 0.9
+    if hit.importance >= 0.6 and hit.matched not in normalize(places.display_name):
+        # The place was found by another of its names ("보라카이" → Balabag): the destination is what was said.
+        return True
+    return places.confidence < 0.9
+
+
+def _destination_result(query: str, hits: list[DestinationHit], places: GeocodeResult) -> GeocodeResult:
+    best = hits[0]
+    results: list[GeocodeResult] = []
+    for index, hit in enumerate(hits[:MAX_CANDIDATES]):
+        level = level_of(hit.kind)
+        confidence = (0.8 if hit.fuzzy else 1.0) * LEVEL_CONFIDENCE[level]
+        if index == 0 and any(
+            o.score >= best.score - 0.1 and _km(best.lat, best.lon, o.lat, o.lon) > SAME_PLACE_KM for o in hits[1:]
+        ):
+            confidence *= 0.5
+        if index > 0:
+            confidence *= min(1.0, hit.score / best.score)
+        results.append(
+            GeocodeResult(
+                query=query,
+                found=True,
+                lat=round(hit.lat, 6),
+                lon=round(hit.lon, 6),
+                country=hit.country,
+                admin1=hit.admin1,
+                display_name=f"{hit.name}, {_country_name(hit.country)}",
+                confidence=round(max(0.0, min(1.0, confidence)), 2),
+                source=SOURCE_OFFLINE,
+                kind=hit.kind,
+                level=level,
+            )
+        )
+    results += [replace(c, query=query) for c in places.candidates]
+    merged: list[GeocodeResult] = []
+    for candidate in results:
+        if any(_same(candidate, m) for m in merged):
+            continue
+        merged.append(candidate)
+    return replace(merged[0], candidates=tuple(merged[:MAX_CANDIDATES]))
+
+
+def _same(a: GeocodeResult, b: GeocodeResult) -> bool:
+    if a.country != b.country or a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return False
+    return _km(a.lat, a.lon, b.lat, b.lon) <= DUPLICATE_KM
+
+
+def _unmatched(text: str, result: GeocodeResult, hits: list[DestinationHit]) -> tuple[str, ...]:
+    """The words of the query that no answer, candidate, country or kind word accounts for."""
+    known: set[str] = set()
+    for c in (result, *result.candidates):
+        known.update(re.split(r"[\s,;]+", normalize(c.display_name)))
+        known.update(re.split(r"[\s,;]+", normalize(c.admin1)))
+    for hit in hits:
+        known.update(hit.matched.split())
+    for word in destinations.KIND_WORDS:
+        known.update(normalize(word).split())
+    words = []
+    for raw in re.split(r"[\s,;]+", _strip_fillers(strip_kind_words(text) or text)):
+        norm = normalize(raw)
+        if not norm or norm in known or _country_of(raw) or all(w in known for w in norm.split()):
+            continue
+        if any(norm.startswith(k) for k in known if _HANGUL.search(k) and len(k) >= 2):
+            continue
+        if get_close_matches(norm, list(known), n=1, cutoff=0.75):
+            continue
+        words.append(raw)
+    return tuple(words)
 
 
 __all__ = [

@@ -23,6 +23,11 @@ class GeocodeResult:
     confidence: float = 0.0
     source: str = ""
     candidates: tuple["GeocodeResult", ...] = field(default=())
+    # What was found ("place", "country", or a destination kind such as "island", "airport") and how
+    # specific it is (landmark, place, island, admin2, admin1, country); words of the query matched by nothing.
+    kind: str = ""
+    level: str = ""
+    unmatched: tuple[str, ...] = ()
 
     def as_dict(self, *, with_candidates: bool = True) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -35,8 +40,11 @@ class GeocodeResult:
             "display_name": self.display_name,
             "confidence": self.confidence,
             "source": self.source,
+            "kind": self.kind,
         }
         if with_candidates:
+            body["level"] = self.level
+            body["unmatched"] = list(self.unmatched)
             body["candidates"] = [c.as_dict(with_candidates=False) for c in self.candidates[:MAX_CANDIDATES]]
         return body
 
@@ -57,4 +65,6 @@ class GeocodeResult:
             display_name=location.address,
             confidence=float(raw.get("confidence", 0.0)),
             source=raw.get("source", SOURCE_OFFLINE),
+            kind=raw.get("kind", "place"),
+            level=raw.get("level", "place"),
         )

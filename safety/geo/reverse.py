@@ -8,6 +8,31 @@ from django.db import connection
 
 # A point off every polygon (at sea, on a coast Natural Earth simplifies) takes the nearest country within this.
 NEAREST_COUNTRY_MAX_KM = 200.0
+# A pin this close to an airport, park or landmark point is on it.
+DESTINATION_POINT_KM = 2.5
+_POINT_KINDS = ("airport", "seaport", "park", "theme_park", "landmark", "heritage", "beach", "trek", "border_crossing")
+
+
+def destination_at(*, lat: float, lon: float) -> tuple[str, str] | None:
+    """The nearest point destination (airport, park…) within `DESTINATION_POINT_KM`, else the smallest
+    island or island group whose polygon covers the point: (name, kind)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name_en, kind FROM geo_destination WHERE kind = ANY(%s) AND extent IS NULL"
+            " AND ST_DWithin(point::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)"
+            " ORDER BY point <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326) LIMIT 1",
+            [list(_POINT_KINDS), lon, lat, DESTINATION_POINT_KM * 1000, lon, lat],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(
+                "SELECT name_en, kind FROM geo_destination WHERE kind IN ('island', 'island_group')"
+                " AND extent IS NOT NULL AND ST_Intersects(extent, ST_SetSRID(ST_MakePoint(%s, %s), 4326))"
+                " ORDER BY ST_Area(extent) LIMIT 1",
+                [lon, lat],
+            )
+            row = cursor.fetchone()
+    return (str(row[0]), str(row[1])) if row else None
 
 
 @dataclass(frozen=True)
@@ -17,6 +42,10 @@ class ReverseResult:
     place_name: str
     place_km: float | None
     on_land: bool
+    # The island, park or airport the pin is on ("" when none): a polygon that covers it, else a
+    # point destination of those kinds within `DESTINATION_POINT_KM`.
+    destination: str = ""
+    destination_kind: str = ""
 
 
 def country_at(*, lat: float, lon: float) -> str | None:
@@ -129,10 +158,13 @@ def reverse_lookup(*, lat: float, lon: float, max_km: float = NEAREST_COUNTRY_MA
     if country is None:
         return ReverseResult(None, "", "", None, False)
     place = nearest_place(lat=lat, lon=lon, country_iso2=country)
+    on = destination_at(lat=lat, lon=lon)
     return ReverseResult(
         country,
         admin1_at(lat=lat, lon=lon, country_iso2=country),
         place[0] if place else "",
         round(place[1], 1) if place else None,
         on_land,
+        on[0] if on else "",
+        on[1] if on else "",
     )

@@ -263,6 +263,12 @@ CELERY_BEAT_SCHEDULE["erase-expired-personal-data"] = {
     "task": "incidents.erase_expired_personal_data",
     "schedule": float(env("OSC_RETENTION_SWEEP_S", "3600") or 3600),
 }
+# Idempotency-Key: how long a creating request's first answer is replayed; expired records are deleted hourly.
+OSC_IDEMPOTENCY_TTL_S = int(env("OSC_IDEMPOTENCY_TTL_S", "86400") or 86400)
+CELERY_BEAT_SCHEDULE["delete-expired-idempotency-records"] = {
+    "task": "safety.delete_expired_idempotency_records",
+    "schedule": float(env("OSC_IDEMPOTENCY_SWEEP_S", "3600") or 3600),
+}
 
 # Cache (login lockout counters, DRF throttles): Redis, in a db number of its own.
 CACHE_URL = env("CACHE_URL", "redis://127.0.0.1:6379/1")
@@ -275,11 +281,18 @@ CACHES = {
 }
 
 AUTHENTICATION_BACKENDS = ["safety.auth.backends.LockoutModelBackend"]
-# Lockout: this many failed logins for one username (or many more from one address) within the
-# window lock that username (address) for the window; counted in the cache.
+# Lockout (safety/auth/lockout.py, counted in the cache within a window of OSC_LOGIN_LOCKOUT_S):
+# after OSC_LOGIN_MAX_FAILURES failures of one username from one address that pair waits
+# OSC_LOGIN_DELAY_S, doubling per further failure up to OSC_LOGIN_DELAY_MAX_S; past
+# OSC_LOGIN_USER_CEILING failures of a username from all addresses, each address may try it once per
+# OSC_LOGIN_USER_SLOW_S (slows, never locks out); OSC_LOGIN_MAX_FAILURES_PER_ADDR lock an address.
 OSC_LOGIN_MAX_FAILURES = int(env("OSC_LOGIN_MAX_FAILURES", "5") or 5)
 OSC_LOGIN_MAX_FAILURES_PER_ADDR = int(env("OSC_LOGIN_MAX_FAILURES_PER_ADDR", "50") or 50)
 OSC_LOGIN_LOCKOUT_S = int(env("OSC_LOGIN_LOCKOUT_S", "900") or 900)
+OSC_LOGIN_DELAY_S = int(env("OSC_LOGIN_DELAY_S", "60") or 60)
+OSC_LOGIN_DELAY_MAX_S = int(env("OSC_LOGIN_DELAY_MAX_S", "900") or 900)
+OSC_LOGIN_USER_CEILING = int(env("OSC_LOGIN_USER_CEILING", "20") or 20)
+OSC_LOGIN_USER_SLOW_S = int(env("OSC_LOGIN_USER_SLOW_S", "5") or 5)
 
 # Sessions: idle expiry (renewed on every request), an absolute maximum, and optionally end at browser close.
 SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_COOKIE_AGE_S", "28800") or 28800)

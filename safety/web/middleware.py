@@ -1,18 +1,22 @@
 """Security middleware: request size limit, absolute session lifetime, security headers, audit of API writes."""
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from safety.api.conventions import error_body
 from safety.models import AuditAction
 from safety.privacy.audit import audit_record
+
+logger = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SESSION_AUTH_AT = "osc_auth_at"
@@ -181,6 +185,10 @@ class ApiWriteAuditMiddleware:
     Views that audit their successful writes themselves (reveals, token issue) set
     `audit_writes = False`. Anonymous requests are not recorded here: the API refuses them, and
     failed logins are audited by safety.auth.backends.
+
+    Every audited write runs in one `transaction.atomic()` with its audit entry: the entry is written
+    before the commit, a 5xx answer rolls the write back (its attempt is then recorded on its own,
+    best effort), and no step after the commit can turn a saved write into an error.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -199,13 +207,36 @@ class ApiWriteAuditMiddleware:
         }
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        if request.method in SAFE_METHODS or request.path.startswith(UNAUDITED_PATHS):
+            return self.get_response(request)
+        # The write and its audit entry commit together or not at all; after the commit nothing here can fail
+        # (on_commit work, such as alert dispatch, logs broker errors instead of raising).
+        with transaction.atomic():
+            response = self.get_response(request)
+            failed = response.status_code >= 500
+            if failed:
+                transaction.set_rollback(True)
+            else:
+                self._audit(request, response)
+        if failed:
+            self._audit_failure(request, response)
+        return response
+
+    def _audit_failure(self, request: HttpRequest, response: HttpResponse) -> None:
+        """Record a failed (rolled-back) write attempt, best effort: the database may be what failed."""
+        try:
+            with transaction.atomic():
+                self._audit(request, response)
+        except DatabaseError as exc:
+            logger.warning("audit of a failed write to %s not recorded: %s", request.path[:300], exc)
+
+    def _audit(self, request: HttpRequest, response: HttpResponse) -> None:
         pending: dict[str, Any] | None = getattr(request, "_osc_audit", None)
         user = getattr(request, "user", None)
         if pending is None or user is None or not user.is_authenticated:
-            return response
+            return
         if pending["self_audited"] and response.status_code < 400:
-            return response
+            return
         case_ref = pending["case_ref"]
         data = getattr(response, "data", None)
         if not case_ref and response.status_code == 201 and isinstance(data, dict):
@@ -226,4 +257,3 @@ class ApiWriteAuditMiddleware:
                 "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
             },
         )
-        return response

@@ -99,7 +99,7 @@ def test_django_login_view_shares_the_lockout(client, make_user):
         page = client.post("/admin/login/", {"username": "boss", "password": "wrong"})
         assert page.status_code == 200
     page = client.post("/admin/login/", {"username": "boss", "password": GOOD_PASSWORD})
-    assert page.status_code == 200 and "locked" in page.content.decode()
+    assert page.status_code == 200 and "잠겼습니다" in page.content.decode()  # "locked for N seconds", in Korean
     assert "_auth_user_id" not in client.session
 
 

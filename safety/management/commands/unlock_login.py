@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"]
-        was_locked = login_is_locked(username=username, addr=None)
+        was_locked = login_is_locked(username=username)
         login_unlock(username=username)
         audit_record(
             actor=None,

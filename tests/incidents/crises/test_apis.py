@@ -137,3 +137,12 @@ def test_crisis_inquiry_proposal_callback_flow(api, duty_officer, bangkok_staff,
     assert "outcome" in refused.json()["fields"]
     assert client.post(done, {"outcome": "Told her he is safe."}, format="json").json()["done_at"] is not None
     assert client.get(base + "/").json()["counts"]["callbacks_due"] == 0
+
+
+def test_crisis_declare_with_an_idempotency_key_twice_makes_one_crisis(api, duty_officer) -> None:  # type: ignore[no-untyped-def]
+    client = api(duty_officer)
+    first = client.post("/api/crises/", body(polygon=SQUARE), format="json", HTTP_IDEMPOTENCY_KEY="crisis-1")
+    again = client.post("/api/crises/", body(polygon=SQUARE), format="json", HTTP_IDEMPOTENCY_KEY="crisis-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert CrisisEvent.objects.count() == 1
