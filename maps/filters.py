@@ -86,11 +86,19 @@ def _day_start(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+# Custom periods stay inside these years: the year-before comparison and the day after `to` must still be dates.
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _parse_date(name: str, raw: str) -> date:
     try:
-        return date.fromisoformat(raw.strip())
+        day = date.fromisoformat(raw.strip())
     except ValueError as exc:
         raise FilterInvalid(f"{name}: not a date (YYYY-MM-DD).", fields={name: ["not a date (YYYY-MM-DD)"]}) from exc
+    if not DATE_MIN <= day <= DATE_MAX:
+        bounds = f"between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}"
+        raise FilterInvalid(f"{name}: must be {bounds}.", fields={name: [f"must be {bounds}"]})
+    return day
 
 
 def filter_parse(params: Any, *, now: datetime | None = None) -> DashboardFilter:

@@ -1,7 +1,7 @@
 """URL routes of the whole project (the only module, with safety.celery, that imports the apps)."""
 
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -15,7 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("geo/basemap.geojson", geo_views.basemap, name="geo-basemap"),
     path("accounts/login/", LoginView.as_view(authentication_form=LockoutAuthenticationForm), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # No self-service password reset: admins set passwords (admin, `manage.py changepassword`).
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/", include("safety.api.urls")),
@@ -30,3 +31,8 @@ urlpatterns = [
     path("api/", include("safety.advisories.urls")),
     path("", include("maps.urls")),
 ]
+
+handler400 = safety_views.error_400
+handler403 = safety_views.error_403
+handler404 = safety_views.error_404
+handler500 = safety_views.error_500

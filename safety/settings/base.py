@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safety.web.middleware.RequestSizeLimitMiddleware",
+    "safety.web.middleware.HostileInputMiddleware",
     "safety.web.middleware.SessionAbsoluteExpiryMiddleware",
     "safety.web.middleware.SecurityHeadersMiddleware",
     "safety.web.middleware.ApiWriteAuditMiddleware",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from safety.api.conventions import error_body
 from safety.models import AuditAction
@@ -92,6 +93,73 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def _nul_path(value: Any, prefix: str) -> str | None:
+    """Dotted path of the first string (key or value) holding a NUL byte in a parsed JSON value."""
+    if isinstance(value, str):
+        return prefix if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if "\x00" in str(key):
+                return name
+            found = _nul_path(item, name)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_path(item, f"{prefix}.{index}" if prefix else str(index))
+            if found:
+                return found
+    return None
+
+
+class HostileInputMiddleware:
+    """Refuse a NUL byte anywhere in a request, and JSON nested too deeply to parse, with a 400.
+
+    Runs before the audit middleware parses the body: under /api/ the answer is the API's error shape,
+    elsewhere a plain 400 page.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = self._problem(request)
+        if problem is None:
+            return self.get_response(request)
+        code, message, field = problem
+        if request.path.startswith("/api/"):
+            return JsonResponse(error_body(code, message, {field: [message]}), status=400)
+        return HttpResponse(message, status=400, content_type="text/html; charset=utf-8")
+
+    def _problem(self, request: HttpRequest) -> tuple[str, str, str] | None:
+        nul = str(_("The request contains a NUL character."))
+        if "\x00" in request.path:
+            return "invalid_characters", nul, "path"
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return "invalid_characters", nul, key
+        if request.method in SAFE_METHODS:
+            return None
+        content_type = request.content_type or ""
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for key, values in request.POST.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return "invalid_characters", nul, key
+            return None
+        if content_type.endswith("json") and request.body:
+            try:
+                body = json.loads(request.body)
+            except RecursionError:
+                return "invalid_json", str(_("The JSON body is nested too deeply.")), "body"
+            except (ValueError, UnicodeDecodeError):
+                return None
+            field = _nul_path(body, "")
+            if field is not None:
+                return "invalid_characters", nul, field or "body"
+        return None
+
+
 def _body_fields(request: HttpRequest) -> list[str]:
     """Top-level field names of a JSON or form body (names only: values may be personal data)."""
     if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -100,7 +168,7 @@ def _body_fields(request: HttpRequest) -> list[str]:
         return []
     try:
         body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return []
     return sorted(str(key) for key in body)[:50] if isinstance(body, dict) else []
 

@@ -1,12 +1,15 @@
 """Pages of the kernel: the landing page that sends each role to its start page, the time-zone choice."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST
 
+from safety.api.conventions import error_body
 from safety.auth.roles import Role, roles_of
 from safety.auth.users import AnyUser
 from safety.web.timezones import KNOWN_ZONES, SESSION_KEY
@@ -54,3 +57,29 @@ def timezone_set(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
         target = "/"
     return HttpResponseRedirect(target)
+
+
+def _api_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse | None:
+    """The API's error shape for a request under /api/, else None (the page handlers answer HTML)."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse(error_body(code, message), status=status)
+
+
+def error_400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(request, 400, "bad_request", str(_("Bad request."))) or defaults.bad_request(request, exception)
+
+
+def error_403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(request, 403, "permission_denied", str(_("Permission denied."))) or defaults.permission_denied(
+        request, exception
+    )
+
+
+def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(request, 404, "not_found", str(_("Not found."))) or defaults.page_not_found(request, exception)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    """Django has already logged the exception (django.request) once; this only shapes the answer."""
+    return _api_error(request, 500, "server_error", "Server error.") or defaults.server_error(request)
