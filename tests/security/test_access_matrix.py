@@ -14,6 +14,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from incidents.alerts.models import Alert
+from incidents.crises.services import EventInput, event_declare, person_record
+from incidents.crises.services import PersonInput as CrisisPersonInput
 from incidents.models import Incident
 from incidents.services import CallerInput, PersonInput
 from safety.advisories.services import advisory_create
@@ -36,6 +38,8 @@ class World:
     foreign_token_id: str
     alert_id: str
     advisory_id: str
+    crisis_id: str
+    crisis_person_id: int
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,11 @@ def signed_in(ok: int = 200, anonymous: int = 401) -> dict[str, int]:
     return {role: (anonymous if role == "anonymous" else ok) for role in ROLES}
 
 
+def crisis_access(ok: int = 200) -> dict[str, int]:
+    """A crisis of Bangkok: HQ roles and Bangkok's staff; another mission 'not found'; presenters refused."""
+    return {**case_access(ok), "presenter": 403}
+
+
 def case_workers(ok: int) -> dict[str, int]:
     return {**{role: ok for role in ROLES}, "presenter": 403, "anonymous": 401}
 
@@ -97,6 +106,22 @@ NEW_CASE = {
 }
 MISSING = "OSC-2026-999999"
 MISSING_UUID = "00000000-0000-4000-8000-000000000000"
+NEW_CRISIS = {
+    "name_ko": "방콕 폭발",
+    "name_en": "Bangkok blast",
+    "kind": "attack",
+    "starts_at": "2026-11-30T08:00:00+07:00",
+    "centre": [100.5, 13.75],
+    "radius_km": 10,
+    "missions": ["emb-th-bangkok"],
+}
+NEW_NOTE = {"source": "family", "claimed_status": "missing", "text": "not answering"}
+NEW_INQUIRY = {
+    "caller_name": "김영희",
+    "relation": "mother",
+    "callback_number": "+821098765432",
+    "sought_name": "박지훈",
+}
 NEW_ADVISORY = {"country": "TH", "level": "2", "valid_from": "2026-11-01T00:00:00+00:00", "note": "caution"}
 
 ENDPOINTS = [
@@ -209,6 +234,57 @@ ENDPOINTS = [
         admin_only(200),
         body=lambda w: {"note": "avoid the border"},
     ),
+    Endpoint("crisis-list", "get", lambda w: "/api/crises/", {**signed_in(), "presenter": 403}),
+    Endpoint(
+        "crisis-create",
+        "post",
+        lambda w: "/api/crises/",
+        {**signed_in(403), "duty_officer": 201, "admin": 201},
+        body=lambda w: NEW_CRISIS,
+    ),
+    Endpoint(
+        "crisis-detail",
+        "get",
+        lambda w: f"/api/crises/{w.crisis_id}/",
+        crisis_access(),
+        missing_path=lambda w: f"/api/crises/{MISSING_UUID}/",
+    ),
+    Endpoint(
+        "crisis-persons",
+        "get",
+        lambda w: f"/api/crises/{w.crisis_id}/persons/",
+        crisis_access(),
+        missing_path=lambda w: f"/api/crises/{MISSING_UUID}/persons/",
+    ),
+    Endpoint(
+        "crisis-person-note",
+        "post",
+        lambda w: f"/api/crises/{w.crisis_id}/persons/{w.crisis_person_id}/notes/",
+        crisis_access(201),
+        body=lambda w: NEW_NOTE,
+    ),
+    Endpoint(
+        "crisis-inquiry",
+        "post",
+        lambda w: f"/api/crises/{w.crisis_id}/inquiries/",
+        crisis_access(201),
+        body=lambda w: NEW_INQUIRY,
+    ),
+    Endpoint(
+        "crisis-proposal-decide",
+        "post",
+        lambda w: f"/api/crises/{w.crisis_id}/proposals/999999/decide/",
+        crisis_access(404),
+        body=lambda w: {"decision": "reject"},
+    ),
+    Endpoint("crisis-callbacks", "get", lambda w: f"/api/crises/{w.crisis_id}/callbacks/", crisis_access()),
+    Endpoint(
+        "crisis-callback-done",
+        "post",
+        lambda w: f"/api/crises/{w.crisis_id}/callbacks/999999/done/",
+        crisis_access(404),
+        body=lambda w: {"outcome": "called back"},
+    ),
     Endpoint("advisory-delete", "delete", lambda w: f"/api/advisories/{w.advisory_id}/", admin_only(204)),
 ]
 
@@ -236,6 +312,21 @@ def world(make_user) -> World:  # type: ignore[no-untyped-def]
     token, _ = token_issue(user=outsider)
     alert = Alert.objects.get(incident=incident, mission__code="emb-th-bangkok")
     advisory = advisory_create(country_iso2="TH", level="2", valid_from=datetime(2026, 11, 1, tzinfo=UTC))
+    crisis = event_declare(
+        actor=users["duty_officer"],
+        data=EventInput(
+            name_ko="방콕 폭발",
+            name_en="Bangkok blast",
+            kind="attack",
+            starts_at=datetime(2026, 11, 30, 1, tzinfo=UTC),
+            centre=(100.5, 13.75),
+            radius_km=10,
+            mission_codes=("emb-th-bangkok",),
+        ),
+    )
+    crisis_person = person_record(
+        event=crisis, actor=users["duty_officer"], data=CrisisPersonInput(name_hangul="박지훈", passport=PASSPORT)
+    ).person
     return World(
         users=users,
         incident=incident,
@@ -244,6 +335,8 @@ def world(make_user) -> World:  # type: ignore[no-untyped-def]
         foreign_token_id=str(token.public_id),
         alert_id=str(alert.public_id),
         advisory_id=str(advisory.public_id),
+        crisis_id=str(crisis.public_id),
+        crisis_person_id=crisis_person.pk,
     )
 
 
@@ -287,6 +380,14 @@ def test_matrix_covers_every_api_route():
         "api/geocode/",
         "api/route/",
         "api/dashboard/aggregates/",
+        "api/crises/",
+        "api/crises/<str:public_id>/",
+        "api/crises/<str:public_id>/persons/",
+        "api/crises/<str:public_id>/persons/<int:person_id>/notes/",
+        "api/crises/<str:public_id>/inquiries/",
+        "api/crises/<str:public_id>/proposals/<int:proposal_id>/decide/",
+        "api/crises/<str:public_id>/callbacks/",
+        "api/crises/<str:public_id>/callbacks/<int:callback_id>/done/",
         "api/advisories/",
         "api/advisories/<uuid:public_id>/",
     }
