@@ -22,7 +22,7 @@ from incidents.models import (
     Status,
 )
 from incidents.selectors import timezone_at, timezone_of_country, timezone_of_text
-from incidents.services import NOTE_MAX, TRANSFER_REASON_MAX, CallerInput, PersonInput
+from incidents.services import NOTE_MAX, REASSIGN_REASON_MAX, CallerInput, PersonInput
 from missions.models import Mission
 from missions.selectors import mission_list
 from safety.fields import phone_normalize
@@ -234,7 +234,7 @@ class StatusForm(forms.Form):
 
 class TransferForm(forms.Form):
     mission = MissionChoiceField(label=_("Transfer to"))
-    reason = forms.CharField(label=_("Reason"), max_length=TRANSFER_REASON_MAX)
+    reason = forms.CharField(label=_("Reason"), max_length=REASSIGN_REASON_MAX)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
