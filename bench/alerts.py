@@ -301,10 +301,9 @@ def main() -> None:
 
 def setup_rows(hook_url: str) -> str:
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
     from missions.models import ChannelKind, Mission, MissionChannel
-    from safety.roles import Role, role_groups_ensure, user_role_grant
+    from safety.auth.roles import Role, role_groups_ensure, user_role_grant
 
     role_groups_ensure()
     user, _ = get_user_model().objects.get_or_create(username="rel-bench-operator")
@@ -312,7 +311,10 @@ def setup_rows(hook_url: str) -> str:
     mission = Mission.objects.get(code=MISSION)
     MissionChannel.objects.filter(mission=mission).delete()
     MissionChannel.objects.create(mission=mission, kind=ChannelKind.WEBHOOK, url=hook_url, secret=SECRET)
-    return Token.objects.get_or_create(user=user)[0].key
+    from safety.auth.tokens import token_issue
+    from safety.models import TokenScope
+
+    return token_issue(user=user, scope=TokenScope.WRITE, name="bench")[1]
 
 
 def clean(truncate: Any, receiver: Any) -> None:

@@ -21,7 +21,7 @@ from django.db import transaction  # noqa: E402
 
 from incidents.models import AffectedPerson  # noqa: E402
 from incidents.services import incident_log  # noqa: E402
-from safety.crypto import decrypt_str, encrypt_str  # noqa: E402
+from safety.privacy.crypto import decrypt_str, encrypt_str  # noqa: E402
 
 
 class Rollback(Exception):

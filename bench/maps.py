@@ -48,7 +48,7 @@ def line(label: str, value: str) -> None:
 
 
 def ensure_incidents(n: int) -> int:
-    from incidents.demo import demo_seed
+    from incidents.demo.cases import demo_seed
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM incidents_incident")
@@ -118,7 +118,7 @@ def session_cookie(base: str) -> dict[str, str]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
-    from missions.demo import demo_users_ensure
+    from incidents.demo.users import demo_users_ensure
 
     user = get_user_model().objects.filter(username="presenter").first()
     if user is None:
@@ -174,10 +174,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (seconds), for the test suite")
     args = parser.parse_args()
+    if args.smoke:
+        args.incidents, args.runs, args.skip_naive, args.skip_browser = 300, 1, True, True
 
     print(f"maps bench · database {settings.DATABASES['default']['NAME']} · load average {os.getloadavg()}")
+    t = time.perf_counter()
     total = ensure_incidents(args.incidents)
+    from maps.rollups import rollups_differences
+
+    differences = rollups_differences()
+    line(
+        "roll-ups vs raw tables", f"{'identical' if not differences else differences} ({time.perf_counter() - t:.1f} s)"
+    )
     line("incidents in the database", f"{total:,}")
     from maps.shapes import map_shapes_ensure
 
@@ -194,6 +204,7 @@ def main() -> None:
             f"{timings['aggregates']:.2f} / {timings['map']:.2f} / {timings['page']:.2f} s",
         )
         line(f"page HTML, {label}", f"{size / 1e6:.2f} MB")
+        line("  load average", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     times, _, export_size = build("all", 1, export=True)
     line("export (self-contained, all assets inlined), all cases", f"{export_size / 1e6:.2f} MB in {times[0]:.2f} s")
 

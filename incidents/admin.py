@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from incidents.models import AffectedPerson, Caller, Incident, TimelineEvent
-from safety.admin_base import AppendOnlyAdmin, OfflineGISAdmin
+from safety.web.admin_base import AppendOnlyAdmin, OfflineGISAdmin
 
 
 class AffectedPersonInline(admin.TabularInline):

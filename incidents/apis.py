@@ -4,13 +4,13 @@ from datetime import date
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from incidents.models import (
@@ -42,9 +42,8 @@ from incidents.services import (
     incident_update,
 )
 from missions.selectors import mission_get_by_code
-from safety.api import Pagination, paginated
-from safety.audit import audit_record
-from safety.fields import (
+from safety.api.conventions import Pagination, paginated
+from safety.api.fields import (
     AwareDateTimeField,
     CountryCodeField,
     LatitudeField,
@@ -52,10 +51,12 @@ from safety.fields import (
     PhoneField,
     UTCDateTimeField,
 )
-from safety.masking import MaskedCharField, MaskedDateField, mask_passport, mask_phone
+from safety.api.idempotency import IdempotentCreateMixin
+from safety.api.throttling import ScopedWriteRateThrottle
+from safety.auth.users import request_user
 from safety.models import AuditAction
-from safety.throttling import ScopedWriteRateThrottle
-from safety.users import request_user
+from safety.privacy.audit import audit_record
+from safety.privacy.masking import MaskedCharField, MaskedDateField, mask_passport, mask_phone
 
 PASSPORT_REGEX = r"^[A-Z0-9]{5,20}$"
 
@@ -80,7 +81,7 @@ class PersonInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PersonStatus.choices, required=False, default=PersonStatus.UNKNOWN)
 
     def validate_date_of_birth(self, value: date | None) -> date | None:
-        if value is not None and (value > date.today() or value.year < 1900):
+        if value is not None and (value > timezone.localdate() or value.year < 1900):
             raise serializers.ValidationError("must be a past date after 1900")
         return value
 
@@ -189,7 +190,7 @@ def _geojson(incidents: list[Incident]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-class IncidentListCreateApi(APIView):
+class IncidentListCreateApi(IdempotentCreateMixin, APIView):
     """GET: cases visible to the user, open first, filtered and paginated (`?format=geojson`). POST: log a case."""
 
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
@@ -359,9 +360,7 @@ class IncidentTimelineApi(APIView):
 class PersonRevealApi(APIView):
     """Reveal one person's date of birth, passport number and phone in clear (audited, on the timeline)."""
 
-    audit_writes = False  # person_reveal writes its own audit entry
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "reveal"
+    audit_writes = False  # person_reveal writes its own audit entry and counts the reveal limit
 
     @extend_schema(request=None, responses={200: PersonRevealOutputSerializer})
     def post(self, request: Request, reference: str, person_id: int) -> Response:
@@ -372,9 +371,7 @@ class PersonRevealApi(APIView):
 class CallerRevealApi(APIView):
     """Reveal one caller's phone number in clear (audited, on the timeline)."""
 
-    audit_writes = False  # caller_reveal writes its own audit entry
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "reveal"
+    audit_writes = False  # caller_reveal writes its own audit entry and counts the reveal limit
 
     @extend_schema(request=None, responses={200: CallerRevealOutputSerializer})
     def post(self, request: Request, reference: str, caller_id: int) -> Response:

@@ -24,5 +24,27 @@ class PersonNotFound(NotFound):
     code = "person_not_found"
 
 
+class RevealLimited(ApplicationError):
+    """The user revealed personal data too often in the period (one limit for the API and the page)."""
+
+    code = "reveal_limited"
+    status_code = 429
+
+
 class GeocoderStillFailing(Exception):
     """A geocoder provider still fails for a case waiting to be geocoded again (the task retries)."""
+
+
+class CrisisInvalid(ApplicationError):
+    """Bad input to crisis mode (event area, person, note, inquiry, merge, callback)."""
+
+    code = "crisis_invalid"
+
+
+class CrisisNotFound(NotFound):
+    code = "crisis_not_found"
+
+
+class CrisisDenied(ApplicationError):
+    code = "crisis_denied"
+    status_code = 403

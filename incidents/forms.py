@@ -21,12 +21,12 @@ from incidents.models import (
     Severity,
     Status,
 )
-from incidents.selectors import timezone_at, timezone_of_country, timezone_of_text
 from incidents.services import NOTE_MAX, REASSIGN_REASON_MAX, CallerInput, PersonInput
 from missions.models import Mission
 from missions.selectors import mission_list
-from safety.fields import phone_normalize
+from safety.api.fields import phone_normalize
 from safety.geo.models import Country
+from safety.geo.timezones import timezone_at, timezone_of_country, timezone_of_text
 
 KST = "Asia/Seoul"
 DATETIME_LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
@@ -184,7 +184,7 @@ class PersonForm(forms.Form):
 
     def clean_date_of_birth(self) -> date | None:
         value = self.cleaned_data["date_of_birth"]
-        if value is not None and (value > date.today() or value.year < 1900):
+        if value is not None and (value > timezone.localdate() or value.year < 1900):
             raise forms.ValidationError(_("A past date after 1900."))
         return value
 

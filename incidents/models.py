@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.models import Mission, RoutingMethod
 from safety.geo.models import Country
-from safety.model_fields import EncryptedDateField, EncryptedTextField
+from safety.privacy.fields import EncryptedDateField, EncryptedTextField
 
 REFERENCE_REGEX = r"^OSC-[0-9]{4}-[0-9]{6,}$"
 SUMMARY_MAX = 200
@@ -235,3 +235,16 @@ class TimelineEvent(models.Model):
 
 # Alert models live in their own module and belong to this app (label `incidents`).
 from incidents.alerts.models import Alert, Delivery, DeliveryAttempt  # noqa: E402, F401
+
+# Crisis-mode models live in their own module and belong to this app (label `incidents`).
+from incidents.crises.models import (  # noqa: E402, F401
+    CallbackTask,
+    CrisisEvent,
+    EventCase,
+    EventLogEntry,
+    EventPerson,
+    Inquiry,
+    MatchProposal,
+    PersonNote,
+    StatusChange,
+)

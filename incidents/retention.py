@@ -15,9 +15,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from incidents.models import AffectedPerson, Caller, EventKind, Incident, Status
-from incidents.services import timeline_append
-from safety.audit import audit_record
+from incidents.timeline import timeline_append
 from safety.models import AuditAction
+from safety.privacy.audit import audit_record
 
 
 @dataclass(frozen=True)

@@ -3,17 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.gis.geos import Point
-from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from incidents.exceptions import CaseAccessDenied, IncidentNotFound
 from incidents.models import EventKind, Incident, Status, TimelineEvent
 from missions.selectors import mission_ids_of
-from safety.geo.geocoding import OfflineGeocoder
-from safety.geo.models import Place
-from safety.roles import Role, has_role, sees_all_cases
-from safety.users import AnyUser
+from safety.auth.roles import Role, has_role, sees_all_cases
+from safety.auth.users import AnyUser
 
 
 def may_work_cases(user: AnyUser) -> bool:
@@ -107,35 +103,3 @@ def incident_order_open_first(queryset: QuerySet[Incident]) -> QuerySet[Incident
         output_field=IntegerField(),
     )
     return queryset.annotate(open_rank=rank).order_by("open_rank", "-created_at", "-id")
-
-
-def timezone_at(*, point: Point) -> str | None:
-    """The time zone of the gazetteer place nearest to the point (KNN on the GiST index), if any."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT timezone FROM geo_place WHERE timezone <> '' ORDER BY location <-> ST_GeomFromEWKB(%s) LIMIT 1",
-            [bytes(point.ewkb)],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def timezone_of_country(*, iso2: str) -> str | None:
-    """The time zone of the country's most populous gazetteer place (its capital, mostly)."""
-    return (
-        Place.objects.filter(country_code=iso2)
-        .exclude(timezone="")
-        .order_by("-population")
-        .values_list("timezone", flat=True)
-        .first()
-    )
-
-
-def timezone_of_text(*, location_text: str, country_iso2: str | None = None) -> str | None:
-    """The time zone of the place the offline gazetteer finds for the text (no online provider is asked)."""
-    if not location_text.strip():
-        return None
-    result = OfflineGeocoder().lookup(location_text, country_hint=country_iso2)
-    if not result.found or result.lat is None or result.lon is None:
-        return None
-    return timezone_at(point=Point(x=result.lon, y=result.lat, srid=4326))

@@ -24,7 +24,7 @@ from incidents.alerts.exceptions import AlertNotFound
 from incidents.alerts.models import AckVia, Alert, Delivery, DeliveryAttempt
 from incidents.alerts.selectors import alert_get_for, alert_list_visible_to, alerts_of_incident, sees_all_alerts
 from incidents.alerts.services import alert_acknowledge
-from incidents.exceptions import CaseAccessDenied, IncidentInvalid, IncidentNotFound, PersonNotFound
+from incidents.exceptions import CaseAccessDenied, IncidentInvalid, IncidentNotFound, PersonNotFound, RevealLimited
 from incidents.forms import (
     CallerFormSet,
     CaseFilterForm,
@@ -48,7 +48,6 @@ from incidents.selectors import (
     may_work_cases,
     person_history,
     timeline_of,
-    timezone_at,
 )
 from incidents.services import (
     incident_location_correct,
@@ -61,10 +60,11 @@ from incidents.services import (
 )
 from missions.selectors import mission_ids_of
 from safety.advisories.selectors import advisories_for
-from safety.audit import audit_record
+from safety.auth.roles import Role, has_role, sees_all_cases
+from safety.auth.users import request_user
+from safety.geo.timezones import timezone_at
 from safety.models import AuditAction
-from safety.roles import Role, has_role, sees_all_cases
-from safety.users import request_user
+from safety.privacy.audit import audit_record
 
 CASE_LIST_PAGE_SIZE = 50
 OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
@@ -451,6 +451,11 @@ def case_person_reveal(request: HttpRequest, reference: str, person_id: int) -> 
         person = person_reveal(user=request.user, reference=reference, person_id=person_id, request=request)
     except (IncidentNotFound, PersonNotFound) as exc:
         raise Http404(str(exc)) from exc
+    except RevealLimited as exc:
+        messages.error(request, str(exc))
+        page = _render_case_page(request, _incident_or_404(request, reference))
+        page.status_code = 429
+        return page
     return _render_case_page(request, _incident_or_404(request, reference), revealed_persons=frozenset({person.pk}))
 
 
@@ -462,4 +467,9 @@ def case_caller_reveal(request: HttpRequest, reference: str, caller_id: int) -> 
         caller = caller_reveal(user=request.user, reference=reference, caller_id=caller_id, request=request)
     except (IncidentNotFound, PersonNotFound) as exc:
         raise Http404(str(exc)) from exc
+    except RevealLimited as exc:
+        messages.error(request, str(exc))
+        page = _render_case_page(request, _incident_or_404(request, reference))
+        page.status_code = 429
+        return page
     return _render_case_page(request, _incident_or_404(request, reference), revealed_callers=frozenset({caller.pk}))

@@ -1,25 +1,30 @@
 """Aggregates of incidents for the dashboards: counts and times only, never a case's details.
 
-Every figure comes from one SQL statement: the filtered cases are read once into a narrow materialized CTE
-(the current period and the same period a year before), and each figure is a GROUP BY over it.
+Every figure is read from the roll-ups (maps.models, kept by the triggers of maps/rollup_sql.py) through the
+ORM, never from the incidents table: a period is read as whole months from the month rows and the days at its
+edges from the day rows, so the cost follows the number of distinct keys, not the number of cases.
 Grid cells with fewer than settings.MAPS_MIN_CLUSTER_SIZE cases are moved to their region (admin-1, else
 country) so no point on a map can single out one person's case.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db.models import Count, DateField, Q, QuerySet, Sum
+from django.db.models.functions import Trunc
+from django.utils import timezone
 
 from incidents.models import Category, Status
 from maps.filters import REGIONS, DashboardFilter
+from maps.models import AckRollup, CaseRollup, CellRollup, Grain, PendingAck, RollupGrid
 from maps.shapes import region_centroids
+from missions.models import Mission
+from safety.geo.models import Country
 
 OPEN_STATUSES = (Status.OPEN.value, Status.IN_PROGRESS.value)
-WORK_MEM = "64MB"
 
 
 @dataclass(frozen=True)
@@ -62,97 +67,63 @@ class Aggregates:
         return sum(b for _, _, b in self.sla_by_severity)
 
 
-def _filters(f: DashboardFilter) -> tuple[str, list[Any]]:
-    """Non-period conditions on incidents_incident i, by id lookups (no joins in the scan)."""
-    clauses: list[str] = []
-    params: list[Any] = []
+def _month_after(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _period_q(start: datetime, end: datetime, *, days_only: bool = False) -> Q:
+    """Roll-up rows covering [start, end) exactly: whole months from month rows, the edges from day rows."""
+    first, stop = start.date(), end.date()
+    m0 = first if first.day == 1 else _month_after(first)
+    m1 = stop.replace(day=1)
+    if days_only or m0 >= m1:
+        return Q(grain=Grain.DAY, period__gte=first, period__lt=stop)
+    return (
+        Q(grain=Grain.MONTH, period__gte=m0, period__lt=m1)
+        | Q(grain=Grain.DAY, period__gte=first, period__lt=m0)
+        | Q(grain=Grain.DAY, period__gte=m1, period__lt=stop)
+    )
+
+
+def _filters_q(f: DashboardFilter) -> Q | None:
+    """The non-period filters on a roll-up's keys; None when the filter matches nothing (unknown code)."""
+    q = Q()
     if f.category:
-        clauses.append("i.category = %s")
-        params.append(f.category)
+        q &= Q(category=f.category)
     if f.severity:
-        clauses.append("i.severity = %s")
-        params.append(f.severity)
+        q &= Q(severity=f.severity)
     if f.country:
-        clauses.append("i.country_id = (SELECT id FROM geo_country WHERE iso2 = %s)")
-        params.append(f.country)
+        country = Country.objects.filter(iso2=f.country).values_list("id", flat=True).first()
+        if country is None:
+            return None
+        q &= Q(country_id=country)
     if f.region:
-        clauses.append("i.country_id IN (SELECT id FROM geo_country WHERE continent = %s)")
-        params.append(f.region)
+        q &= Q(country_id__in=list(Country.objects.filter(continent=f.region).values_list("id", flat=True)))
     if f.mission:
-        clauses.append("i.responsible_mission_id = (SELECT id FROM missions_mission WHERE code = %s)")
-        params.append(f.mission)
-    return (" AND " + " AND ".join(clauses)) if clauses else "", params
+        mission = Mission.objects.filter(code=f.mission).values_list("id", flat=True).first()
+        if mission is None:
+            return None
+        q &= Q(mission_id=mission)
+    return q
 
 
-def _sla_case() -> tuple[str, list[Any]]:
-    """SQL of the acknowledgment deadline (minutes) of a case, by severity, from settings."""
-    deadlines = sorted(settings.ALERT_ACK_WITHIN_MINUTES.items())
-    params: list[Any] = []
-    for severity, minutes in deadlines:
-        params += [severity, minutes]
-    return "(CASE i.severity " + " ".join("WHEN %s THEN %s" for _ in deadlines) + " END)", params
+def _deadlines() -> dict[int, float]:
+    return {int(k): float(v) for k, v in settings.ALERT_ACK_WITHIN_MINUTES.items()}
 
 
-def _scan(f: DashboardFilter, columns: str, *, with_previous: bool) -> tuple[str, list[Any]]:
-    """The filtered cases (current period, and the year before if asked) with per-row values, as a subquery."""
-    extra, extra_params = _filters(f)
-    before = f.year_before()
-    period = "(i.occurred_at >= %s AND i.occurred_at < %s)"
-    where = f"({period} OR {period})" if with_previous else period
-    params: list[Any] = [f.start, f.end, before.start, before.end] if with_previous else [f.start, f.end]
-    return f"SELECT {columns} FROM incidents_incident i WHERE {where}{extra}", params + extra_params  # noqa: S608 - fragments are constants; values are parameters
+def _late_acked_q() -> Q:
+    """Acknowledged after the deadline (bucket values are rounded up, so `>` is exact on aligned deadlines)."""
+    q = Q(pk__in=[])
+    for severity, minutes in _deadlines().items():
+        q |= Q(severity=severity, minutes__gt=minutes)
+    return q
 
 
-def _late() -> tuple[str, list[Any]]:
-    """SQL of "this case breached its acknowledgment deadline" (late, or open and unacknowledged past it)."""
-    deadline, deadline_params = _sla_case()
-    sql = f"""CASE WHEN i.acknowledged_at IS NOT NULL
-                   THEN date_part('epoch', i.acknowledged_at - i.created_at) / 60.0 > {deadline}
-                   ELSE i.status IN ('open', 'in_progress')
-                        AND date_part('epoch', now() - i.created_at) / 60.0 > {deadline}
-              END"""
-    return sql, [*deadline_params, *deadline_params]
-
-
-def _counts_statement(f: DashboardFilter) -> tuple[str, list[Any]]:
-    """One scan, hashed grouping sets: per category, country, status, trend bucket, grid cell and severity."""
-    before = f.year_before()
-    grid = float(settings.MAPS_GRID_DEG)
-    late, late_params = _late()
-    columns = f"""i.category, i.country_id, i.status, i.admin1_code, i.severity,
-                 (i.occurred_at >= %s AND i.occurred_at < %s) AS cur,
-                 (i.occurred_at >= %s AND i.occurred_at < %s) AS prev,
-                 date_trunc(%s, i.occurred_at AT TIME ZONE 'UTC') AS bucket,
-                 floor(ST_X(i.location) / %s)::int AS gx, floor(ST_Y(i.location) / %s)::int AS gy,
-                 {late} AS late"""
-    inner, inner_params = _scan(f, columns, with_previous=True)
-    column_params: list[Any] = [f.start, f.end, before.start, before.end, f.granularity, grid, grid, *late_params]
-    sql = f"""
-        SELECT GROUPING(category, country_id, status, bucket, gx, gy, admin1_code, severity),
-               category, country_id, status, to_char(bucket, 'YYYY-MM-DD'), gx, gy, admin1_code, severity,
-               count(*) FILTER (WHERE cur), count(*) FILTER (WHERE prev), count(*) FILTER (WHERE cur AND late)
-        FROM ({inner}) x
-        GROUP BY GROUPING SETS ((category), (country_id), (status), (bucket), (gx, gy, country_id, admin1_code),
-                                (severity))
-    """  # noqa: S608 - fragments are constants; values are parameters
-    return sql, column_params + inner_params
-
-
-def _ack_statement(f: DashboardFilter) -> tuple[str, list[Any]]:
-    """Per mission and overall: cases, acknowledged, median and p90 minutes to acknowledge, SLA breaches."""
-    late, late_params = _late()
-    columns = f"""i.responsible_mission_id AS mission_id,
-                  (date_part('epoch', i.acknowledged_at - i.created_at) / 60.0)::float4 AS mins,
-                  {late} AS late"""
-    inner, inner_params = _scan(f, columns, with_previous=False)
-    sql = f"""
-        SELECT mission_id, count(*), count(mins),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY mins),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY mins),
-               count(*) FILTER (WHERE late), GROUPING(mission_id)
-        FROM ({inner}) x GROUP BY ROLLUP (mission_id)
-    """  # noqa: S608 - fragments are constants; values are parameters
-    return sql, [*late_params, *inner_params]
+def _late_pending_q(now: datetime) -> Q:
+    q = Q(pk__in=[])
+    for severity, minutes in _deadlines().items():
+        q |= Q(severity=severity, created_at__lt=now - timedelta(minutes=minutes))
+    return q
 
 
 @dataclass(frozen=True)
@@ -162,95 +133,167 @@ class _Names:
 
 
 def _names() -> _Names:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id, iso2, name_en, continent FROM geo_country")
-        countries = {row[0]: (row[1], row[2], row[3]) for row in cursor.fetchall()}
-        cursor.execute("SELECT id, code, name_en FROM missions_mission")
-        missions = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+    countries = {
+        pk: (iso2, name, continent)
+        for pk, iso2, name, continent in Country.objects.values_list("id", "iso2", "name_en", "continent")
+    }
+    missions = {pk: (code, name) for pk, code, name in Mission.objects.values_list("id", "code", "name_en")}
     return _Names(countries, missions)
 
 
-def _day(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+def _percentile(values: list[tuple[int, int]], total: int, q: float) -> float | None:
+    """percentile_cont(q) over `total` values given as sorted (value, count) pairs."""
+    if not total:
+        return None
+    position = q * (total - 1)
+    lo, frac = int(position), position - int(position)
 
+    def at(index: int) -> float:
+        seen = 0
+        for value, count in values:
+            seen += count
+            if index < seen:
+                return float(value)
+        return float(values[-1][0])
 
-# GROUPING() bitmasks of _counts_statement (bit 7 = category … bit 0 = severity; 1 = not grouped by it).
-SET_CATEGORY, SET_COUNTRY, SET_STATUS, SET_BUCKET = 0b01111111, 0b10111111, 0b11011111, 0b11101111
-SET_CELL, SET_SEVERITY = 0b10110001, 0b11111110
+    low = at(lo)
+    return low if frac == 0 else low + frac * (at(lo + 1) - low)
 
 
 def dashboard_aggregates(*, f: DashboardFilter) -> Aggregates:
-    """Every figure of the dashboard for the filter, from two statements (one transaction)."""
-    counts_sql, counts_params = _counts_statement(f)
-    ack_sql, ack_params = _ack_statement(f)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute(counts_sql, counts_params)
-        rows = cursor.fetchall()
-        cursor.execute(ack_sql, ack_params)
-        ack = cursor.fetchall()
-    names = _names()
-    categories, countries, statuses, trend, trend_prev, cells, severities = [], [], [], [], [], [], []
-    for g, category, country_id, status, bucket, gx, gy, admin1, severity, n, p, late in rows:
-        if g == SET_BUCKET:
-            if n:
-                trend.append((bucket, n))
-            if p:
-                trend_prev.append((bucket, p))
-        elif not n:
-            continue
-        elif g == SET_CATEGORY:
-            categories.append((category, n))
-        elif g == SET_COUNTRY:
-            countries.append((country_id, n))
-        elif g == SET_STATUS:
-            statuses.append((status, n))
-        elif g == SET_CELL:
-            cells.append((gx, gy, country_id, admin1, n))
-        elif g == SET_SEVERITY:
-            severities.append((int(severity), int(n), int(late)))
+    """Every figure of the dashboard for the filter, from the roll-ups."""
     agg = Aggregates(filter=f)
-    labels = dict(Category.choices)
-    agg.by_category = sorted(((k, str(labels.get(k, k)), n) for k, n in categories), key=lambda r: (-r[2], r[0]))
-    by_country: list[tuple[str, str, int]] = []
-    by_region: dict[str, int] = defaultdict(int)
-    for country_id, n in countries:
-        iso2, name, continent = names.countries.get(country_id, ("", "Unknown", ""))
-        by_country.append((iso2, name, n))
-        by_region[continent or ""] += n
-    agg.by_country = sorted(by_country, key=lambda r: (-r[2], r[0]))
-    agg.by_region = sorted(
-        ((k, REGIONS.get(k, "Unknown"), n) for k, n in by_region.items()), key=lambda r: (-r[2], r[0])
+    extra = _filters_q(f)
+    if extra is None:
+        agg.ack_overall = AckStats("", "All missions", 0, 0, None, None, 0)
+        return agg
+    names = _names()
+    weekly = f.granularity == "week"
+    cur, prev = _period_q(f.start, f.end, days_only=weekly), _period_q(*_bounds(f.year_before()), days_only=weekly)
+    bucket = Trunc("period", f.granularity, output_field=DateField())
+    cases: QuerySet[CaseRollup] = CaseRollup.objects.filter(cur & extra)
+    rows = cases.values_list("category", "country_id", "status", "severity", "mission_id").annotate(
+        cases=Sum("n"), acked=Sum("acked")
     )
-    agg.by_status = dict(statuses)
+    by_category: dict[str, int] = defaultdict(int)
+    by_country: dict[int | None, int] = defaultdict(int)
+    by_status: dict[str, int] = defaultdict(int)
+    by_severity: dict[int, int] = defaultdict(int)
+    mission_cases: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    for category, country_id, status, severity, mission_id, n, acked in rows:
+        if not n:
+            continue
+        by_category[category] += n
+        by_country[country_id] += n
+        by_status[status] += n
+        by_severity[int(severity)] += n
+        mission_cases[mission_id][0] += n
+        mission_cases[mission_id][1] += acked
+    trend = cases.annotate(bucket=bucket).values_list("bucket").annotate(cases=Sum("n")).order_by("bucket")
+    trend_prev = (
+        CaseRollup.objects.filter(prev & extra)
+        .annotate(bucket=bucket)
+        .values_list("bucket")
+        .annotate(cases=Sum("n"))
+        .order_by("bucket")
+    )
+    agg.trend = [(_moment(b), int(n)) for b, n in trend if n]
+    agg.trend_year_before = [(_moment(b), int(n)) for b, n in trend_prev if n]
+    labels = dict(Category.choices)
+    agg.by_category = sorted(
+        ((k, str(labels.get(k, k)), n) for k, n in by_category.items() if n), key=lambda r: (-r[2], r[0])
+    )
+    countries: list[tuple[str, str, int]] = []
+    regions: dict[str, int] = defaultdict(int)
+    for country_id, n in by_country.items():
+        if not n:
+            continue
+        iso2, name, continent = names.countries.get(country_id or 0, ("", "Unknown", ""))
+        countries.append((iso2, name, n))
+        regions[continent or ""] += n
+    agg.by_country = sorted(countries, key=lambda r: (-r[2], r[0]))
+    agg.by_region = sorted(((k, REGIONS.get(k, "Unknown"), n) for k, n in regions.items()), key=lambda r: (-r[2], r[0]))
+    agg.by_status = {k: v for k, v in by_status.items() if v}
     agg.total = sum(agg.by_status.values())
-    agg.trend = sorted((_day(b), n) for b, n in trend)
-    agg.trend_year_before = sorted((_day(b), n) for b, n in trend_prev)
-    agg.ack_by_mission, agg.ack_overall = _ack(ack, names)
-    agg.sla_by_severity = sorted(severities)
-    agg.points, agg.regions = _points(cells, names)
+    late_by: dict[tuple[int | None, int], int] = defaultdict(int)
+    ack_values: dict[int | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    acks = AckRollup.objects.filter(cur & extra)
+    for mission_id, severity, minutes, n, late in acks.values_list("mission_id", "severity", "minutes").annotate(
+        cases=Sum("n"), late=Sum("n", filter=_late_acked_q())
+    ):
+        ack_values[mission_id][minutes] += n
+        late_by[(mission_id, int(severity))] += late or 0
+    pending = PendingAck.objects.filter(_pending_period(f) & extra & _late_pending_q(timezone.now()))
+    for mission_id, severity, n in pending.values_list("mission_id", "severity").annotate(cases=Count("pk")):
+        late_by[(mission_id, int(severity))] += n
+    late_severity: dict[int, int] = defaultdict(int)
+    late_mission: dict[int | None, int] = defaultdict(int)
+    for (mission_id, severity), n in late_by.items():
+        late_severity[severity] += n
+        late_mission[mission_id] += n
+    agg.sla_by_severity = sorted((s, n, late_severity.get(s, 0)) for s, n in by_severity.items() if n)
+    agg.ack_by_mission, agg.ack_overall = _ack(mission_cases, ack_values, late_mission, names)
+    cells = (
+        CellRollup.objects.filter(cur & extra)
+        .values_list("gx", "gy", "country_id", "admin1_code")
+        .annotate(cases=Sum("n"))
+    )
+    agg.points, agg.regions = _points([c for c in cells if c[4]], names)
     return agg
 
 
-def _ack(rows: list[tuple[Any, ...]], names: _Names) -> tuple[list[AckStats], AckStats | None]:
+def _bounds(f: DashboardFilter) -> tuple[datetime, datetime]:
+    return f.start, f.end
+
+
+def _pending_period(f: DashboardFilter) -> Q:
+    return Q(day__gte=f.start.date(), day__lt=f.end.date())
+
+
+def _moment(day: date | datetime) -> datetime:
+    if isinstance(day, datetime):
+        return day
+    return timezone.make_aware(datetime(day.year, day.month, day.day))  # noqa: DTZ001 - made aware in the current zone
+
+
+def _ack(
+    cases: dict[int | None, list[int]],
+    values: dict[int | None, dict[int, int]],
+    late: dict[int | None, int],
+    names: _Names,
+) -> tuple[list[AckStats], AckStats | None]:
     per_mission: list[AckStats] = []
-    overall = None
-    for mission_id, cases, acked, median, p90, late, g_mission in rows:
-        code, name = names.missions.get(mission_id, ("", "Not routed (HQ)")) if not g_mission else ("", "All missions")
-        stats = AckStats(
-            key=code,
-            label=name,
-            cases=int(cases),
-            acknowledged=int(acked),
-            median_min=float(median) if median is not None else None,
-            p90_min=float(p90) if p90 is not None else None,
-            breaches=int(late),
+    everything: dict[int, int] = defaultdict(int)
+    for mission_id, (n, acked) in cases.items():
+        if not n:
+            continue
+        pairs = sorted(values.get(mission_id, {}).items())
+        for value, count in pairs:
+            everything[value] += count
+        code, name = names.missions.get(mission_id or 0, ("", "Not routed (HQ)"))
+        per_mission.append(
+            AckStats(
+                code,
+                name,
+                n,
+                acked,
+                _percentile(pairs, acked, 0.5),
+                _percentile(pairs, acked, 0.9),
+                late.get(mission_id, 0),
+            )
         )
-        if g_mission:
-            overall = stats
-        else:
-            per_mission.append(stats)
     per_mission.sort(key=lambda s: (-s.cases, s.key))
+    all_pairs = sorted(everything.items())
+    acked_all = sum(s.acknowledged for s in per_mission)
+    overall = AckStats(
+        key="",
+        label="All missions",
+        cases=sum(s.cases for s in per_mission),
+        acknowledged=acked_all,
+        median_min=_percentile(all_pairs, acked_all, 0.5),
+        p90_min=_percentile(all_pairs, acked_all, 0.9),
+        breaches=sum(s.breaches for s in per_mission),
+    )
     return per_mission, overall
 
 
@@ -258,7 +301,8 @@ def _points(
     rows: list[tuple[Any, ...]], names: _Names
 ) -> tuple[list[tuple[float, float, int]], list[tuple[str, float, float, int]]]:
     """Grid cells with at least MIN cases as points at the cell centre; the rest summed per region."""
-    grid = float(settings.MAPS_GRID_DEG)
+    stored = RollupGrid.objects.filter(pk=1).values_list("grid_deg", flat=True).first()
+    grid = float(stored if stored is not None else 0.1)  # as the trigger (maps/rollup_sql.py GRID)
     minimum = int(settings.MAPS_MIN_CLUSTER_SIZE)
     cells: dict[tuple[int, int], list[tuple[str, str, int]]] = defaultdict(list)
     regional: dict[str, int] = defaultdict(int)
@@ -288,14 +332,9 @@ def _points(
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
     """Options of the filter form: countries that have cases, active missions, regions, categories."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.iso2, c.name_en FROM geo_country c WHERE EXISTS "
-            "(SELECT 1 FROM incidents_incident i WHERE i.country_id = c.id) ORDER BY c.name_en"
-        )
-        countries = cursor.fetchall()
-        cursor.execute("SELECT code, name_en FROM missions_mission WHERE is_active ORDER BY name_en")
-        missions = cursor.fetchall()
+    with_cases = CaseRollup.objects.filter(grain=Grain.MONTH, n__gt=0).values("country_id")
+    countries = Country.objects.filter(id__in=with_cases).order_by("name_en").values_list("iso2", "name_en")
+    missions = Mission.objects.filter(is_active=True).order_by("name_en").values_list("code", "name_en")
     return {
         "countries": [(str(a), str(b)) for a, b in countries],
         "missions": [(str(a), str(b)) for a, b in missions],

@@ -1,6 +1,6 @@
-"""Routes of the dashboards and of the travel-advisory API (one include in safety/urls.py)."""
+"""Routes of the dashboards (one include in safety/urls.py)."""
 
-from django.urls import include, path
+from django.urls import path
 
 from maps import views
 
@@ -10,5 +10,4 @@ urlpatterns = [
     path("maps/export.csv", views.export_csv, name="maps-export-csv"),
     path("maps/export.geojson", views.export_geojson, name="maps-export-geojson"),
     path("api/dashboard/aggregates/", views.DashboardAggregatesApi.as_view(), name="dashboard-aggregates"),
-    path("api/", include("safety.advisories.urls")),
 ]

@@ -16,10 +16,10 @@ from maps.dashboard import dashboard_build
 from maps.exports import aggregates_csv, aggregates_geojson
 from maps.filters import FilterInvalid, filter_parse
 from maps.selectors import dashboard_aggregates
-from safety.api import error_body
-from safety.audit import audit_record
+from safety.api.conventions import error_body
+from safety.auth.roles import Role, has_role
 from safety.models import AuditAction
-from safety.roles import Role, has_role
+from safety.privacy.audit import audit_record
 
 DASHBOARD_ROLES = (Role.PRESENTER, Role.OPERATOR, Role.DUTY_OFFICER, Role.ADMIN)
 

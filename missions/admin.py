@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from missions.models import DistrictArea, Jurisdiction, Membership, Mission, MissionChannel
 from missions.services import district_area_pieces_rebuild
-from safety.admin_base import OfflineGISAdmin
+from safety.web.admin_base import OfflineGISAdmin
 
 
 class JurisdictionInline(admin.TabularInline):

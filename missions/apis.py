@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from missions.routing import route_points
-from safety.fields import LatitudeField, LongitudeField
+from safety.api.fields import LatitudeField, LongitudeField
 
 
 class RouteOutputSerializer(serializers.Serializer):

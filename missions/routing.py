@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import connection
 
 from missions.models import JurisdictionBasis, Mission, MissionKind, RoutingMethod
 from missions.selectors import jurisdiction_for
-from safety.geo.reverse import NEAREST_COUNTRY_MAX_KM, nearest_country
+from safety.geo.reverse import NEAREST_COUNTRY_MAX_KM, nearest_countries
 from safety.geo.sql import fetchall_prepared
 
 # Mission rows are read through a short-lived per-process cache: routing needs code and names only,
@@ -131,7 +130,7 @@ def _lookup(points: Sequence[tuple[float, float]], forced: Sequence[str | None])
 
 
 def route_points(points: Sequence[tuple[float, float]], *, max_km: float | None = None) -> list[RoutingDecision]:
-    """Route many (lon, lat) points in one statement (points at sea take one more query each).
+    """Route many (lon, lat) points in one statement; the points at sea in two more, whatever their number.
 
     At sea: the nearest country within `max_km` (default `ROUTING_NEAREST_COUNTRY_MAX_KM`).
     """
@@ -140,29 +139,47 @@ def route_points(points: Sequence[tuple[float, float]], *, max_km: float | None 
     if max_km is None:
         max_km = float(getattr(settings, "ROUTING_NEAREST_COUNTRY_MAX_KM", NEAREST_COUNTRY_MAX_KM))
     rows = _lookup(points, [None] * len(points))
+    decisions: list[RoutingDecision | None] = [_decide(row, "inside") for row in rows]
+    at_sea = [i for i, decision in enumerate(decisions) if decision is None]
+    for i, decision in zip(at_sea, _at_sea([points[i] for i in at_sea], max_km=max_km), strict=True):
+        decisions[i] = decision
+    return [d for d in decisions if d is not None]
+
+
+def _at_sea(points: Sequence[tuple[float, float]], *, max_km: float) -> list[RoutingDecision]:
+    """Points off every polygon: the nearest countries in one statement, then one routing of them all."""
+    if not points:
+        return []
+    nearest = nearest_countries(points, max_km=max_km)
+    found = [i for i, hit in enumerate(nearest) if hit is not None]
+    forced_rows = _lookup([points[i] for i in found], [nearest[i][0] for i in found]) if found else []  # type: ignore[index]
+    routed = dict(zip(found, forced_rows, strict=True))
     decisions: list[RoutingDecision] = []
-    for (lon, lat), row in zip(points, rows, strict=True):
-        decision = _decide(row, "inside")
-        if decision is None:
-            decision = _at_sea(lon=lon, lat=lat, max_km=max_km)
+    for i, hit in enumerate(nearest):
+        if hit is None:
+            decisions.append(
+                RoutingDecision(
+                    None,
+                    None,
+                    "",
+                    f"at sea, no country within {max_km:.0f} km; HQ duty officer",
+                    RoutingMethod.UNROUTABLE,
+                )
+            )
+            continue
+        iso2, km = hit
+        decision = _decide(routed[i], f"off every boundary, nearest country {iso2} at {km:.0f} km")
+        assert decision is not None  # the country was forced
+        if decision.mission is not None:
+            decision = RoutingDecision(
+                decision.mission,
+                decision.country_iso2,
+                decision.admin1_code,
+                decision.reason,
+                RoutingMethod.NEAREST_COUNTRY,
+            )
         decisions.append(decision)
     return decisions
-
-
-def _at_sea(*, lon: float, lat: float, max_km: float) -> RoutingDecision:
-    nearest = nearest_country(lat=lat, lon=lon, max_km=max_km)
-    if nearest is None:
-        return RoutingDecision(
-            None, None, "", f"at sea, no country within {max_km:.0f} km; HQ duty officer", RoutingMethod.UNROUTABLE
-        )
-    iso2, km = nearest
-    decision = _decide(_lookup([(lon, lat)], [iso2])[0], f"off every boundary, nearest country {iso2} at {km:.0f} km")
-    assert decision is not None  # the country was forced
-    if decision.mission is None:
-        return decision
-    return RoutingDecision(
-        decision.mission, decision.country_iso2, decision.admin1_code, decision.reason, RoutingMethod.NEAREST_COUNTRY
-    )
 
 
 def _by_country(country_iso2: str, admin1_code: str, how: str) -> RoutingDecision | None:
@@ -217,15 +234,3 @@ def route(*, point: Point | None, country_iso2: str | None = None, admin1_code: 
             RoutingMethod.UNROUTABLE,
         )
     return RoutingDecision(None, None, "", "location unknown; HQ duty officer", RoutingMethod.UNROUTABLE)
-
-
-def country_covering_plain(*, lat: float, lon: float) -> str | None:
-    """Baseline for the benchmark: `ST_Covers` on the whole (unsplit) country boundaries."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT iso2 FROM geo_country WHERE boundary IS NOT NULL "
-            "AND ST_Covers(boundary, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) ORDER BY iso2 LIMIT 1",
-            [lon, lat],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None

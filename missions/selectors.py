@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from missions.models import Jurisdiction, Membership, Mission, MissionChannel
-from safety.users import AnyUser
+from safety.auth.users import AnyUser
 
 
 def mission_ids_of(*, user: AnyUser) -> frozenset[int]:

@@ -9,10 +9,10 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from safety.admin_base import AppendOnlyAdmin
-from safety.auth_forms import LockoutAdminAuthenticationForm
+from safety.auth.forms import LockoutAdminAuthenticationForm
+from safety.auth.tokens import token_revoke
 from safety.models import ApiToken, AuditEntry
-from safety.tokens import token_revoke
+from safety.web.admin_base import AppendOnlyAdmin
 
 admin.site.login_form = LockoutAdminAuthenticationForm
 

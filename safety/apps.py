@@ -11,6 +11,6 @@ class SafetyConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from safety import checks  # noqa: F401 - registers the checks
-        from safety.middleware import stamp_session_login
+        from safety.web.middleware import stamp_session_login
 
         user_logged_in.connect(stamp_session_login, dispatch_uid="osc-session-login-stamp")

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.checks import Error, register
 
-from safety.crypto import keys_problem
+from safety.privacy.crypto import keys_problem
 
 
 @register("security")

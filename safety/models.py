@@ -74,3 +74,25 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_prefix}… ({self.scope}) of {self.user_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a creating API request sent with an `Idempotency-Key` header.
+
+    Scoped per user: (user, key) is unique. The row commits in the same transaction as the
+    write it answers, so a key is either bound to a saved result or free again. Kept
+    OSC_IDEMPOTENCY_TTL_S (24 h); `safety.delete_expired_idempotency_records` removes older rows.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of method, path and body of the first request.")
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

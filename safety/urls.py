@@ -5,10 +5,10 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from safety import health
-from safety import views as safety_views
-from safety.auth_forms import LockoutAuthenticationForm
+from safety.auth.forms import LockoutAuthenticationForm
 from safety.geo import views as geo_views
+from safety.web import health
+from safety.web import views as safety_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -18,7 +18,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/", include("safety.api_urls")),
+    path("api/", include("safety.api.urls")),
     path("api/", include("incidents.urls")),
     path("", safety_views.landing, name="landing"),
     path("no-role/", safety_views.no_role, name="no-role"),
@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("incidents.page_urls")),
     path("", include("incidents.alerts.urls")),
     path("api/", include("missions.urls")),
+    path("api/", include("safety.advisories.urls")),
     path("", include("maps.urls")),
 ]

@@ -9,9 +9,9 @@ from rest_framework.test import APIClient
 
 from missions.loaders import missions_load
 from missions.models import Membership, Mission
+from safety.auth.roles import Role, role_groups_ensure, user_role_grant
 from safety.geo.chain import providers_reset
-from safety.geo.loaders import countries_load, places_load
-from safety.roles import Role, role_groups_ensure, user_role_grant
+from safety.geo.loaders import countries_load, destinations_load, places_load
 from tests.factories import UserFactory
 
 
@@ -21,6 +21,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     with django_db_blocker.unblock():
         places_load()
         countries_load()
+        destinations_load()
         missions_load()
         role_groups_ensure()
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from incidents.alerts.models import Alert, Delivery, DeliveryAttempt
-from safety.admin_base import AppendOnlyAdmin
+from safety.web.admin_base import AppendOnlyAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):

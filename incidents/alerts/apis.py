@@ -13,8 +13,8 @@ from incidents.alerts.cap import alert_cap_xml
 from incidents.alerts.models import AckVia, Alert
 from incidents.alerts.selectors import alert_get_for, alert_list_visible_to, attempts_of
 from incidents.alerts.services import alert_acknowledge
-from safety.api import Pagination, paginated
-from safety.fields import UTCDateTimeField
+from safety.api.conventions import Pagination, paginated
+from safety.api.fields import UTCDateTimeField
 
 
 class DeliveryOutputSerializer(serializers.Serializer):

@@ -27,7 +27,8 @@ from incidents.alerts.exceptions import DeliveryPermanentError, DeliveryTemporar
 from incidents.alerts.messages import email_compose, webhook_body
 from incidents.alerts.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryKind, DeliveryStatus
 from incidents.alerts.services import alert_escalate
-from incidents.models import EventKind, TimelineEvent
+from incidents.models import EventKind
+from incidents.timeline import timeline_append
 
 EARLY_TOLERANCE_S = 1.0
 USER_AGENT = "osc-alerts/1"
@@ -175,17 +176,19 @@ def delivery_attempt(*, delivery_id: int) -> AttemptResult:
         )
         alert = delivery.alert
         if outcome == AttemptOutcome.OK and delivery.kind != DeliveryKind.INBOX:
-            TimelineEvent.objects.create(
-                incident_id=alert.incident_id,
+            timeline_append(
+                incident=alert.incident,
+                actor=None,
                 kind=EventKind.ALERT,
                 message=f"alert delivered by {delivery.kind} (attempt {number})",
                 data={"alert": str(alert.public_id), "channel": delivery.key, "attempts": number},
             )
         if outcome == AttemptOutcome.FAILED:
-            TimelineEvent.objects.create(
-                incident_id=alert.incident_id,
+            timeline_append(
+                incident=alert.incident,
+                actor=None,
                 kind=EventKind.ALERT,
-                message=f"alert delivery by {delivery.kind} failed after {number} attempts: {error}"[:500],
+                message=f"alert delivery by {delivery.kind} failed after {number} attempts: {error}",
                 data={"alert": str(alert.public_id), "channel": delivery.key, "attempts": number, "error": error},
             )
             if alert.escalation_token:

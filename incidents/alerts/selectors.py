@@ -9,8 +9,8 @@ from incidents.alerts.models import Alert, Delivery, DeliveryAttempt
 from incidents.exceptions import CaseAccessDenied
 from incidents.selectors import may_work_cases
 from missions.selectors import mission_ids_of
-from safety.roles import Role, has_role
-from safety.users import AnyUser
+from safety.auth.roles import Role, has_role
+from safety.auth.users import AnyUser
 
 
 def sees_all_alerts(user: AnyUser) -> bool:

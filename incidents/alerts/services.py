@@ -7,7 +7,6 @@ the outbox rows are the truth and the sweeper and auditor resend whatever was no
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -15,10 +14,11 @@ from django.utils import timezone
 
 from incidents.alerts.dispatch import enqueue_alert_delivery, enqueue_escalation_step
 from incidents.alerts.models import AckVia, Alert, AlertLevel, Delivery, DeliveryKind
-from incidents.models import EventKind, Incident, TimelineEvent
+from incidents.models import EventKind, Incident
+from incidents.timeline import timeline_append
 from missions.models import ChannelKind, Mission
 from missions.selectors import channel_list_of
-from safety.users import AnyUser
+from safety.auth.users import AnyUser
 
 # Escalation steps due within this many seconds are scheduled with an ETA at once; later ones
 # are scheduled by the auditor when they come due. Redis redelivers an unacknowledged message
@@ -29,10 +29,6 @@ ETA_HORIZON_S = 240.0
 def ack_due_at(*, severity: int, start: datetime) -> datetime:
     minutes = settings.ALERT_ACK_WITHIN_MINUTES.get(int(severity), settings.ALERT_ACK_WITHIN_MINUTES[1])
     return start + timedelta(minutes=float(minutes))
-
-
-def _timeline(*, incident_id: int, kind: str, actor: Any, message: str, data: dict[str, Any]) -> None:
-    TimelineEvent.objects.create(incident_id=incident_id, kind=kind, actor=actor, message=message[:500], data=data)
 
 
 def recipient_label(mission: Mission | None) -> str:
@@ -139,7 +135,7 @@ def alert_acknowledge(
     Records who and when on the timeline, sets Incident.acknowledged_at on the case's first
     acknowledgment, and clears the escalation token so no pending step of this alert acts.
     """
-    alert = Alert.objects.select_for_update(of=("self",)).select_related("mission").get(pk=alert.pk)
+    alert = Alert.objects.select_for_update(of=("self",)).select_related("mission", "incident").get(pk=alert.pk)
     if alert.acknowledged_at is not None:
         return alert
     now = timezone.now()
@@ -159,8 +155,8 @@ def alert_acknowledge(
     )
     first = Incident.objects.filter(pk=alert.incident_id, acknowledged_at__isnull=True).update(acknowledged_at=now)
     who = alert.acknowledged_by.get_username() if alert.acknowledged_by else (label or "unknown")
-    _timeline(
-        incident_id=alert.incident_id,
+    timeline_append(
+        incident=alert.incident,
         kind=EventKind.ACKNOWLEDGED,
         actor=alert.acknowledged_by,
         message=f"alert to {recipient_label(alert.mission)} acknowledged by {who} via {via}",
@@ -217,8 +213,8 @@ def alert_escalate(*, alert_id: int, token: str, reason: str = "deadline") -> Al
     else:
         why = f"{reason} at {recipient_label(alert.mission)}"
     new = alert_create(incident=alert.incident, mission=target, level=level, reason=why, escalated_from=alert)
-    _timeline(
-        incident_id=alert.incident_id,
+    timeline_append(
+        incident=alert.incident,
         kind=EventKind.ESCALATED,
         actor=None,
         message=f"escalated to {recipient_label(target)}: {why}",

@@ -2,7 +2,8 @@
 
 Every function runs in one transaction and appends timeline events for what it changed.
 The modules: `intake` (logging, re-geocoding), `placement` (location, routing, reassignment),
-`casework` (changes, notes), `persons` (persons and callers), `timeline`.
+`casework` (changes, notes), `persons` (persons and callers); the timeline writer sits below,
+in `incidents.timeline`.
 """
 
 from incidents.services.casework import (
@@ -27,7 +28,7 @@ from incidents.services.placement import (
     incident_reassign,
     placement_record,
 )
-from incidents.services.timeline import timeline_append
+from incidents.timeline import timeline_append
 
 __all__ = [
     "GEOCODE_PENDING",

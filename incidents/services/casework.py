@@ -13,8 +13,8 @@ from incidents.models import (
     Status,
     TimelineEvent,
 )
-from incidents.services.timeline import timeline_append
-from safety.users import User
+from incidents.timeline import timeline_append
+from safety.auth.users import User
 
 UPDATABLE_FIELDS = (
     "category",

@@ -1,14 +1,13 @@
 """Logging a case: one transaction with its persons, callers, routing and alert; re-geocoding later."""
 
-import logging
 from datetime import datetime
 
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from incidents.alerts.services import alert_for_routing
+from incidents.dispatch import enqueue
 from incidents.exceptions import GeocoderStillFailing, IncidentInvalid
 from incidents.models import (
     Category,
@@ -26,11 +25,11 @@ from incidents.services.placement import (
     located_message,
     placement_record,
 )
-from incidents.services.timeline import timeline_append
+from incidents.timeline import timeline_append
+from safety.auth.users import User
 from safety.geo.models import Country
-from safety.users import User
 
-logger = logging.getLogger("incidents.intake")
+REGEOCODE_TASK = "incidents.regeocode"
 
 
 def _next_reference() -> str:
@@ -151,12 +150,8 @@ def _incident_create(
 
 
 def _regeocode_enqueue(incident_id: int) -> None:
-    from incidents.tasks import regeocode
-
-    try:
-        regeocode.delay(incident_id=incident_id)
-    except KombuOperationalError as exc:  # broker down: the periodic sweep re-queues pending cases
-        logger.warning("could not queue incidents.regeocode for incident %s (%s); the sweep will", incident_id, exc)
+    """Queue `incidents.regeocode` by name; a broker outage is logged and left to the periodic sweep."""
+    enqueue(REGEOCODE_TASK, incident_id=incident_id)
 
 
 @transaction.atomic

@@ -14,8 +14,8 @@ from incidents.models import (
     PersonStatus,
 )
 from incidents.services.casework import NOTE_MAX
-from incidents.services.timeline import timeline_append
-from safety.users import User
+from incidents.timeline import timeline_append
+from safety.auth.users import User
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from django.db import DatabaseError, transaction
 from incidents.alerts.services import alert_for_reassignment
 from incidents.exceptions import IncidentInvalid
 from incidents.models import EventKind, GeocodeStatus, Incident
-from incidents.services.timeline import timeline_append
+from incidents.timeline import timeline_append
 from missions.models import Mission, RoutingMethod
 from missions.routing import RoutingDecision, route
+from safety.auth.users import User
 from safety.geo.chain import geocode
 from safety.geo.models import Country
-from safety.users import User
 
 logger = logging.getLogger("incidents.intake")
 

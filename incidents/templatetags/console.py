@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from incidents.models import EventKind, PersonStatus, Status, TimelineEvent
 from missions.selectors import mission_list
-from safety.masking import mask_passport, mask_phone
-from safety.roles import roles_of
-from safety.users import AnyUser
+from safety.auth.roles import roles_of
+from safety.auth.users import AnyUser
+from safety.privacy.masking import mask_passport, mask_phone
 
 register = template.Library()
 

@@ -12,9 +12,10 @@ from rest_framework.views import APIView
 from safety.advisories.models import NOTE_MAX, Advisory, Level
 from safety.advisories.selectors import advisories_for, advisories_in_force, advisory_get, advisory_list
 from safety.advisories.services import advisory_create, advisory_delete, advisory_update
-from safety.api import Pagination, paginated
-from safety.fields import AwareDateTimeField, CountryCodeField, UTCDateTimeField
-from safety.roles import Role, has_role
+from safety.api.conventions import Pagination, paginated
+from safety.api.fields import AwareDateTimeField, CountryCodeField, UTCDateTimeField
+from safety.api.idempotency import IdempotentCreateMixin
+from safety.auth.roles import Role, has_role
 
 ADMIN1_REGEX = r"^[A-Za-z0-9]{0,20}$"
 
@@ -56,7 +57,7 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
     return {names.get(key, key): value for key, value in data.items()}
 
 
-class AdvisoryListCreateApi(APIView):
+class AdvisoryListCreateApi(IdempotentCreateMixin, APIView):
     """GET: advisories (filters `country`, `admin1`, `at`, `in_force=1`). POST (admins): create one."""
 
     permission_classes = [ReadOrAdminWrite]

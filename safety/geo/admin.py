@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from safety.admin_base import OfflineGISAdmin
 from safety.geo.models import Country, Place, ReferenceDataset
+from safety.web.admin_base import OfflineGISAdmin
 
 
 @admin.register(Country)

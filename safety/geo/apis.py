@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safety.fields import CountryCodeField
+from safety.api.fields import CountryCodeField
 from safety.geo.chain import geocode
 
 
@@ -21,9 +21,12 @@ class GeocodeCandidateSerializer(serializers.Serializer):
     confidence = serializers.FloatField()
     # A field named source: the metaclass moves it into _declared_fields; Field.source is untouched.
     source = serializers.CharField()  # type: ignore[assignment]
+    kind = serializers.CharField(help_text="place, country, or a destination kind (island, airport, beach…)")
 
 
 class GeocodeOutputSerializer(GeocodeCandidateSerializer):
+    level = serializers.CharField(help_text="landmark, place, island, admin2, admin1 or country")
+    unmatched = serializers.ListField(child=serializers.CharField())
     candidates = GeocodeCandidateSerializer(many=True)
 
 
@@ -37,6 +40,8 @@ class GeocodeApi(APIView):
         def validate_q(self, value: str) -> str:
             if not value.strip():
                 raise serializers.ValidationError("say which place to look for")
+            if "\x00" in value:
+                raise serializers.ValidationError("the text holds a NUL character")
             return value
 
     @extend_schema(parameters=[FilterSerializer], responses={200: GeocodeOutputSerializer})

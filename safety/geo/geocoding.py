@@ -1,10 +1,12 @@
-"""The offline geocoder: a geopy `Geocoder` over the PostGIS gazetteer (exact, alternate and fuzzy names)."""
+"""The offline geocoder (search and ranking): a geopy `Geocoder` over the PostGIS gazetteer.
 
-import json
+Parsing lives in `safety.geo.parsing`, the result type in `safety.geo.results`.
+"""
+
 import math
 import re
-import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from difflib import get_close_matches
 from functools import lru_cache
 from typing import Any
 
@@ -13,10 +15,25 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point as GeopyPoint
 
-from safety.geo.loaders import geonames_data_dir
+from safety.geo import destinations
+from safety.geo.destinations import LEVEL_CONFIDENCE, DestinationHit, describe, level_of, strip_kind_words
+from safety.geo.parsing import (
+    _countries,
+    _country_of,
+    _korean_variants,
+    _Reading,
+    _strip_fillers,
+    _us_states,
+    countries_cache_clear,
+    normalize,
+    parse,
+)
+from safety.geo.results import MAX_CANDIDATES, SOURCE_OFFLINE, GeocodeResult
 
-SOURCE_OFFLINE = "offline"
-MAX_CANDIDATES = 5
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Two answers closer than this, in the same country, are one place (candidates are merged).
+DUPLICATE_KM = 1.5
+
 # Fuzzy (pg_trgm) matches below this similarity are not offered at all.
 FUZZY_MIN_SIMILARITY = 0.45
 FUZZY_MIN_SIMILARITY_IN_COUNTRY = 0.3
@@ -28,198 +45,6 @@ REGION_STANDS_IN_PENALTY = 0.4
 SMALL_COUNTRY_PLACES = 3_000
 # Two candidates farther apart than this are different places (ambiguity).
 SAME_PLACE_KM = 25.0
-
-_SPLIT_PARTS = re.compile(r"[,;，、،/]+")
-_FILLER_PHRASES_EN = (
-    "in the vicinity of",
-    "on the outskirts of",
-    "outskirts of",
-    "close to",
-    "next to",
-    "not far from",
-    "downtown",
-    "central",
-    "near",
-    "nearby",
-    "around",
-    "outside",
-    "in",
-    "at",
-    "the",
-    "of",
-)
-_FILLER_UNIT_EN = (
-    "district",
-    "province",
-    "prefecture",
-    "state",
-    "region",
-    "county",
-    "municipality",
-    "governorate",
-    "oblast",
-    "department",
-    "territory",
-    "area",
-)
-_FILLER_KO = ("부근", "근처", "인근", "일대", "주변", "지역", "시내", "외곽", "에서", "지방")
-_SUFFIX_KO = ("특별시", "광역시", "지구", "시", "도", "성", "주", "현", "구", "군", "읍", "면")
-
-_COUNTRY_ALIASES: dict[str, str] = {
-    "usa": "US",
-    "us": "US",
-    "u s a": "US",
-    "u s": "US",
-    "america": "US",
-    "united states of america": "US",
-    "uk": "GB",
-    "u k": "GB",
-    "great britain": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "holland": "NL",
-    "the netherlands": "NL",
-    "czech republic": "CZ",
-    "ivory coast": "CI",
-    "cote d ivoire": "CI",
-    "burma": "MM",
-    "south korea": "KR",
-    "korea": "KR",
-    "republic of korea": "KR",
-    "north korea": "KP",
-    "uae": "AE",
-    "emirates": "AE",
-    "russia": "RU",
-    "russian federation": "RU",
-    "vietnam": "VN",
-    "viet nam": "VN",
-    "laos": "LA",
-    "lao pdr": "LA",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "macau": "MO",
-    "macao": "MO",
-    "hong kong": "HK",
-    "taiwan": "TW",
-    "swaziland": "SZ",
-    "east timor": "TL",
-    "cape verde": "CV",
-    "vatican": "VA",
-    "palestine": "PS",
-    "congo": "CG",
-    "drc": "CD",
-    "dr congo": "CD",
-    "democratic republic of the congo": "CD",
-    "bosnia": "BA",
-    "mainland china": "CN",
-    "prc": "CN",
-    "미국": "US",
-    "영국": "GB",
-    "중국": "CN",
-    "홍콩": "HK",
-    "마카오": "MO",
-    "대만": "TW",
-    "타이완": "TW",
-    "베트남": "VN",
-    "월남": "VN",
-    "라오스": "LA",
-    "캄보디아": "KH",
-    "태국": "TH",
-    "타이": "TH",
-    "일본": "JP",
-    "필리핀": "PH",
-    "러시아": "RU",
-    "호주": "AU",
-    "오스트레일리아": "AU",
-    "뉴질랜드": "NZ",
-    "캐나다": "CA",
-    "독일": "DE",
-    "프랑스": "FR",
-    "스페인": "ES",
-    "이탈리아": "IT",
-    "튀르키예": "TR",
-    "터키": "TR",
-    "인도": "IN",
-    "인도네시아": "ID",
-    "말레이시아": "MY",
-    "싱가포르": "SG",
-    "몽골": "MN",
-    "아랍에미리트": "AE",
-    "사우디": "SA",
-    "사우디아라비아": "SA",
-    "브라질": "BR",
-    "멕시코": "MX",
-    "이집트": "EG",
-    "남아공": "ZA",
-    "남아프리카공화국": "ZA",
-    "한국": "KR",
-    "대한민국": "KR",
-    "북한": "KP",
-}
-
-
-def normalize(text: str) -> str:
-    """Python side of `osc_norm`: NFKC, lower case, no accents, punctuation and runs of spaces as one space."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    text = unicodedata.normalize("NFC", stripped).replace("đ", "d").replace("ø", "o").replace("ł", "l")
-    text = re.sub(r"[\s\-_.'’`\"()\[\]{}!?:+*&#@]+", " ", text)
-    return text.strip()
-
-
-@dataclass(frozen=True)
-class GeocodeResult:
-    """One answer of a geocoder, in the shape of the API and the `geocode` command."""
-
-    query: str
-    found: bool
-    lat: float | None = None
-    lon: float | None = None
-    country: str | None = None
-    admin1: str = ""
-    display_name: str = ""
-    confidence: float = 0.0
-    source: str = ""
-    candidates: tuple["GeocodeResult", ...] = field(default=())
-
-    def as_dict(self, *, with_candidates: bool = True) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "query": self.query,
-            "found": self.found,
-            "lat": self.lat,
-            "lon": self.lon,
-            "country": self.country,
-            "admin1": self.admin1,
-            "display_name": self.display_name,
-            "confidence": self.confidence,
-            "source": self.source,
-        }
-        if with_candidates:
-            body["candidates"] = [c.as_dict(with_candidates=False) for c in self.candidates[:MAX_CANDIDATES]]
-        return body
-
-    @classmethod
-    def not_found(cls, query: str, *, source: str = "") -> "GeocodeResult":
-        return cls(query=query, found=False, source=source)
-
-    @classmethod
-    def from_location(cls, query: str, location: Location) -> "GeocodeResult":
-        raw = location.raw if isinstance(location.raw, dict) else {}
-        return cls(
-            query=query,
-            found=True,
-            lat=location.latitude,
-            lon=location.longitude,
-            country=raw.get("country"),
-            admin1=raw.get("admin1", ""),
-            display_name=location.address,
-            confidence=float(raw.get("confidence", 0.0)),
-            source=raw.get("source", SOURCE_OFFLINE),
-        )
 
 
 @dataclass
@@ -238,133 +63,11 @@ class _Candidate:
     coarse: bool = False
 
 
-@dataclass(frozen=True)
-class _Reading:
-    """One way to read the query: the place, the regions that narrow it, the country."""
-
-    place: str
-    regions: tuple[str, ...]
-    country: str | None
-    # 0 for the reading the word order suggests first; the others are penalised by this much.
-    penalty: float = 0.0
-
-
-@lru_cache(maxsize=1)
-def _countries() -> tuple[dict[str, str], dict[str, tuple[str, float, float]]]:
-    """Names → ISO2 (English, Korean, ISO codes, aliases), and ISO2 → (English name, lat, lon of a point inside)."""
-    names: dict[str, str] = {}
-    info: dict[str, tuple[str, float, float]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT iso2, iso3, name_en, name_ko, ST_Y(ST_PointOnSurface(boundary)), ST_X(ST_PointOnSurface(boundary)) "
-            "FROM geo_country"
-        )
-        rows = cursor.fetchall()
-    for iso2, iso3, name_en, name_ko, lat, lon in rows:
-        info[iso2] = (name_en, lat, lon)
-        for name in (iso2, iso3, name_en, name_ko, re.sub(r"\(.*\)", "", name_ko or "")):
-            if name:
-                names.setdefault(normalize(name), iso2)
-    for alias, iso2 in _COUNTRY_ALIASES.items():
-        names[normalize(alias)] = iso2
-    # Two-letter codes as words are risky ("in", "at", "de"): keep only upper-case use, checked in _country_of.
-    return names, info
-
-
 @lru_cache(maxsize=1)
 def _place_counts() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT country_code, count(*) FROM geo_place GROUP BY country_code")
         return dict(cursor.fetchall())
-
-
-@lru_cache(maxsize=1)
-def _us_states() -> dict[str, str]:
-    with (geonames_data_dir() / "us_states.json").open(encoding="utf-8") as handle:
-        states = json.load(handle)
-    return {normalize(s["name"]): s["code"] for s in states.values()}
-
-
-def _country_of(raw: str) -> str | None:
-    norm = normalize(raw)
-    if not norm:
-        return None
-    names, _ = _countries()
-    ascii_word = norm.isascii()
-    if ascii_word and len(norm) == 2 and not raw.strip().isupper():
-        return None
-    if ascii_word and len(norm) == 3 and not raw.strip().isupper() and norm not in _COUNTRY_ALIASES:
-        return None
-    return names.get(norm)
-
-
-def _strip_fillers(text: str) -> str:
-    words = text.split()
-    lowered = [w.lower() for w in words]
-    for phrase in sorted(_FILLER_PHRASES_EN, key=len, reverse=True):
-        parts = phrase.split()
-        if lowered[: len(parts)] == parts and len(words) > len(parts):
-            words, lowered = words[len(parts) :], lowered[len(parts) :]
-    kept = [w for w, lw in zip(words, lowered, strict=True) if lw not in _FILLER_UNIT_EN and w not in _FILLER_KO]
-    cleaned = []
-    for word in kept:
-        for filler in _FILLER_KO:
-            if word.endswith(filler) and len(word) > len(filler) + 1:
-                word = word[: -len(filler)]
-        cleaned.append(word)
-    return " ".join(cleaned) if cleaned else text
-
-
-def _korean_variants(name: str) -> list[str]:
-    """ "시부야구" → "시부야": Korean administrative suffixes glued to a name."""
-    out = []
-    if re.search(r"[\uac00-\ud7a3]", name):
-        for suffix in _SUFFIX_KO:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                out.append(name[: -len(suffix)])
-    return out
-
-
-def parse(query: str) -> list[_Reading]:
-    """The readings of a query: "place, region, country" (English order) or "country region place" (Korean order)."""
-    text = unicodedata.normalize("NFKC", query).strip()
-    parts = [_strip_fillers(p.strip()) for p in _SPLIT_PARTS.split(text) if p.strip()]
-    parts = [p for p in parts if p]
-    if not parts:
-        return []
-    readings: list[_Reading] = []
-    if len(parts) > 1:
-        if (iso2 := _country_of(parts[-1])) is not None:
-            rest = parts[:-1]
-            readings.append(_Reading(rest[0], tuple(rest[1:]), iso2))
-        elif (iso2 := _country_of(parts[0])) is not None:
-            rest = parts[1:]
-            readings.append(_Reading(rest[-1], tuple(reversed(rest[:-1])), iso2))
-        else:
-            readings.append(_Reading(parts[0], tuple(parts[1:]), None))
-            readings.append(_Reading(parts[-1], tuple(reversed(parts[:-1])), None, 0.15))
-        return readings
-    words = parts[0].split()
-    readings.append(_Reading(parts[0], (), None))
-    if len(words) == 1:
-        return readings
-    for k in range(min(4, len(words) - 1), 0, -1):
-        if (iso2 := _country_of(" ".join(words[:k]))) is not None:
-            rest = words[k:]
-            readings.append(_Reading(" ".join(rest), (), iso2))
-            if len(rest) > 1:
-                readings.append(_Reading(rest[-1], tuple(reversed(rest[:-1])), iso2, 0.05))
-            return readings
-        if (iso2 := _country_of(" ".join(words[-k:]))) is not None:
-            rest = words[:-k]
-            readings.append(_Reading(" ".join(rest), (), iso2))
-            if len(rest) > 1:
-                readings.append(_Reading(rest[0], tuple(rest[1:]), iso2, 0.05))
-            return readings
-    korean = bool(re.search(r"[\uac00-\ud7a3]", parts[0]))
-    readings.append(_Reading(words[-1], tuple(reversed(words[:-1])), None, 0.1 if korean else 0.2))
-    readings.append(_Reading(words[0], tuple(words[1:]), None, 0.2 if korean else 0.1))
-    return readings
 
 
 _EXACT_SQL = """
@@ -474,7 +177,46 @@ class OfflineGeocoder(Geocoder):
         return location if exactly_one else [location]
 
     def lookup(self, query: str, *, country_hint: str | None = None) -> GeocodeResult:
-        """The best match with up to five ranked candidates (the best first), or not found."""
+        """The best match (place or destination) with up to five ranked candidates, or not found.
+
+        Incident words and kind words ("airport", "해변") are taken out; the most specific part found
+        wins; when the query names a country, the answer lies in it (at worst the country itself)."""
+        described = describe(query)
+        text = described.text or query.strip()
+        place_text = strip_kind_words(text) or text
+        places = self._lookup_places(place_text, country_hint=country_hint)
+        countries = _named_countries(text, country_hint)
+        korean = bool(_HANGUL.search(query))
+        hits = destinations.search(text, kind=described.kind, countries=countries, korean=korean)
+        if described.kind == "airport" and not any(h.kind == "airport" for h in hits) and places.found:
+            # "인천 공항", "Phnom Penh airport": the main airport near the place named.
+            assert places.lat is not None and places.lon is not None and places.country is not None
+            airport = destinations.nearest_airport(
+                lat=places.lat,
+                lon=places.lon,
+                country=places.country,
+                name=places.display_name.split(",")[0],
+                korean=korean,
+            )
+            hits = [airport, *hits] if airport else hits
+        chosen: GeocodeResult
+        if hits and _destination_wins(hits[0], places, described.kind):
+            chosen = _destination_result(query, hits, places)
+        elif places.found:
+            chosen = replace(
+                places,
+                query=query,
+                candidates=tuple(replace(c, query=query) for c in places.candidates),
+            )
+        else:
+            chosen = GeocodeResult.not_found(query, source=SOURCE_OFFLINE)
+        named = _named_countries(text, None)
+        if named and (not chosen.found or chosen.country not in named):
+            first = _country_of_parts(text, None) or sorted(named)[0]
+            chosen = _country_result(query, first)
+        return replace(chosen, unmatched=_unmatched(text, chosen, hits))
+
+    def _lookup_places(self, query: str, *, country_hint: str | None = None) -> GeocodeResult:
         readings = parse(query)
         whole_country = _country_of(query.strip()) or _country_of(_strip_fillers(query.strip()))
         if whole_country:
@@ -485,14 +227,15 @@ class OfflineGeocoder(Geocoder):
         readings = list(dict.fromkeys(readings))
         if not readings:
             return GeocodeResult.not_found(query, source=SOURCE_OFFLINE)
-        ranked = self._rank(readings)
+        # The airport signal ranks among countries; with the caller's country it would only outweigh it.
+        ranked = self._rank(readings, hinted=country_hint is not None)
         if whole_country and (not ranked or ranked[0].country != whole_country):
             return _country_result(query, whole_country)
         if not ranked:
             return GeocodeResult.not_found(query, source=SOURCE_OFFLINE)
         return _result(query, ranked)
 
-    def _rank(self, readings: list[_Reading]) -> list[_Candidate]:
+    def _rank(self, readings: list[_Reading], *, hinted: bool = False) -> list[_Candidate]:
         names: list[str] = []
         codes: list[str | None] = []
         owners: list[tuple[int, str]] = []  # (reading index, "place" | "region")
@@ -527,7 +270,9 @@ class OfflineGeocoder(Geocoder):
         best: dict[int, _Candidate] = {}
         for reading, places, regions in per_reading:
             for candidate in places:
-                score = self._score(candidate, reading, regions) - (REGION_STANDS_IN_PENALTY if candidate.coarse else 0)
+                score = self._score(candidate, reading, regions, airport_signal=not hinted) - (
+                    REGION_STANDS_IN_PENALTY if candidate.coarse else 0
+                )
                 known = best.get(candidate.place_id)
                 if known is None or known.score < score:
                     best[candidate.place_id] = replace(candidate, score=score)
@@ -570,7 +315,9 @@ class OfflineGeocoder(Geocoder):
         return _rows_to_candidates(rows).get(0, [])
 
     @staticmethod
-    def _score(candidate: _Candidate, reading: _Reading, regions: set[tuple[str, str]]) -> float:
+    def _score(
+        candidate: _Candidate, reading: _Reading, regions: set[tuple[str, str]], *, airport_signal: bool = True
+    ) -> float:
         popularity = math.log10(candidate.population + 10) / 7.0
         score = 0.65 * candidate.quality**2 + 0.25 * min(popularity, 1.0)
         if reading.regions:
@@ -578,6 +325,9 @@ class OfflineGeocoder(Geocoder):
             score += 0.25 if matched else (-0.15 if regions else -0.05)
         if reading.country and candidate.country == reading.country:
             score += 0.1
+        # A city with an international airport is the one travellers mean (Queenstown NZ, not ZA).
+        if airport_signal:
+            score += 0.15 * destinations.airport_cities().get((candidate.country, normalize(candidate.name)), 0.0)
         return score - reading.penalty
 
 
@@ -602,6 +352,8 @@ def _candidate_result(query: str, c: _Candidate, confidence: float) -> GeocodeRe
         display_name=f"{c.name}, {_country_name(c.country)}",
         confidence=round(max(0.0, min(1.0, confidence)), 2),
         source=SOURCE_OFFLINE,
+        kind="place",
+        level="place",
     )
 
 
@@ -647,15 +399,128 @@ def _country_result(query: str, iso2: str) -> GeocodeResult:
         country=iso2,
         admin1="",
         display_name=name,
-        confidence=0.5,
+        confidence=LEVEL_CONFIDENCE["country"],
         source=SOURCE_OFFLINE,
+        kind="country",
+        level="country",
     )
     return replace(result, candidates=(result,))
 
 
-def countries_cache_clear() -> None:
-    """Forget the cached country names (after the countries were reloaded)."""
-    _countries.cache_clear()
+def _named_countries(text: str, hint: str | None) -> set[str]:
+    """Every country the query names: by a part, a word, or the caller's hint."""
+    found: set[str] = {hint.upper()} if hint else set()
+    for part in re.split(r"[,;]+", text):
+        part = part.strip()
+        if (iso2 := _country_of(part) or _country_of(_strip_fillers(part))) is not None:
+            found.add(iso2)
+        words = part.split()
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                chunk = " ".join(words[start : start + size])
+                if (size > 1 or len(chunk) >= 4 or _HANGUL.search(chunk)) and (iso2 := _country_of(chunk)):
+                    found.add(iso2)
+    return found
 
 
-__all__ = ["OfflineGeocoder", "GeocodeResult", "normalize", "parse", "countries_cache_clear"]
+def _country_of_parts(text: str, hint: str | None) -> str | None:
+    for part in reversed(re.split(r"[,;]+", text)):
+        if (iso2 := _country_of(part.strip())) is not None:
+            return iso2
+    named = _named_countries(text, None)
+    if named:
+        return sorted(named)[0]
+    return hint.upper() if hint else None
+
+
+def _destination_wins(hit: DestinationHit, places: GeocodeResult, kind: str | None) -> bool:
+    if not places.found or places.level == "country":
+        return True
+    if kind and hit.kind == kind:
+        return True
+    if hit.fuzzy:
+        return places.confidence < 0.5 or (hit.words >= 2 and hit.quality >= 0.6)
+    if hit.words >= 2:
+        return True
+    if places.country != hit.country:
+        return hit.importance >= 0.7 or places.confidence < 0.9
+    if hit.importance >= 0.6 and hit.matched not in normalize(places.display_name):
+        # The place was found by another of its names ("보라카이" → Balabag): the destination is what was said.
+        return True
+    return places.confidence < 0.9
+
+
+def _destination_result(query: str, hits: list[DestinationHit], places: GeocodeResult) -> GeocodeResult:
+    best = hits[0]
+    results: list[GeocodeResult] = []
+    for index, hit in enumerate(hits[:MAX_CANDIDATES]):
+        level = level_of(hit.kind)
+        confidence = (0.8 if hit.fuzzy else 1.0) * LEVEL_CONFIDENCE[level]
+        if index == 0 and any(
+            o.score >= best.score - 0.1 and _km(best.lat, best.lon, o.lat, o.lon) > SAME_PLACE_KM for o in hits[1:]
+        ):
+            confidence *= 0.5
+        if index > 0:
+            confidence *= min(1.0, hit.score / best.score)
+        results.append(
+            GeocodeResult(
+                query=query,
+                found=True,
+                lat=round(hit.lat, 6),
+                lon=round(hit.lon, 6),
+                country=hit.country,
+                admin1=hit.admin1,
+                display_name=f"{hit.name}, {_country_name(hit.country)}",
+                confidence=round(max(0.0, min(1.0, confidence)), 2),
+                source=SOURCE_OFFLINE,
+                kind=hit.kind,
+                level=level,
+            )
+        )
+    results += [replace(c, query=query) for c in places.candidates]
+    merged: list[GeocodeResult] = []
+    for candidate in results:
+        if any(_same(candidate, m) for m in merged):
+            continue
+        merged.append(candidate)
+    return replace(merged[0], candidates=tuple(merged[:MAX_CANDIDATES]))
+
+
+def _same(a: GeocodeResult, b: GeocodeResult) -> bool:
+    if a.country != b.country or a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return False
+    return _km(a.lat, a.lon, b.lat, b.lon) <= DUPLICATE_KM
+
+
+def _unmatched(text: str, result: GeocodeResult, hits: list[DestinationHit]) -> tuple[str, ...]:
+    """The words of the query that no answer, candidate, country or kind word accounts for."""
+    known: set[str] = set()
+    for c in (result, *result.candidates):
+        known.update(re.split(r"[\s,;]+", normalize(c.display_name)))
+        known.update(re.split(r"[\s,;]+", normalize(c.admin1)))
+    for hit in hits:
+        known.update(hit.matched.split())
+    for word in destinations.KIND_WORDS:
+        known.update(normalize(word).split())
+    words = []
+    for raw in re.split(r"[\s,;]+", _strip_fillers(strip_kind_words(text) or text)):
+        norm = normalize(raw)
+        if not norm or norm in known or _country_of(raw) or all(w in known for w in norm.split()):
+            continue
+        if any(norm.startswith(k) for k in known if _HANGUL.search(k) and len(k) >= 2):
+            continue
+        if get_close_matches(norm, list(known), n=1, cutoff=0.75):
+            continue
+        words.append(raw)
+    return tuple(words)
+
+
+__all__ = [
+    "MAX_CANDIDATES",
+    "SOURCE_OFFLINE",
+    "GeocodeResult",
+    "OfflineGeocoder",
+    "countries_cache_clear",
+    "normalize",
+    "parse",
+]

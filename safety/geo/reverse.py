@@ -1,12 +1,38 @@
 """Reverse geocoding: the country from the polygons, the admin-1 and name of the nearest gazetteer place."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
 
 # A point off every polygon (at sea, on a coast Natural Earth simplifies) takes the nearest country within this.
 NEAREST_COUNTRY_MAX_KM = 200.0
+# A pin this close to an airport, park or landmark point is on it.
+DESTINATION_POINT_KM = 2.5
+_POINT_KINDS = ("airport", "seaport", "park", "theme_park", "landmark", "heritage", "beach", "trek", "border_crossing")
+
+
+def destination_at(*, lat: float, lon: float) -> tuple[str, str] | None:
+    """The nearest point destination (airport, park…) within `DESTINATION_POINT_KM`, else the smallest
+    island or island group whose polygon covers the point: (name, kind)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name_en, kind FROM geo_destination WHERE kind = ANY(%s) AND extent IS NULL"
+            " AND ST_DWithin(point::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)"
+            " ORDER BY point <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326) LIMIT 1",
+            [list(_POINT_KINDS), lon, lat, DESTINATION_POINT_KM * 1000, lon, lat],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(
+                "SELECT name_en, kind FROM geo_destination WHERE kind IN ('island', 'island_group')"
+                " AND extent IS NOT NULL AND ST_Intersects(extent, ST_SetSRID(ST_MakePoint(%s, %s), 4326))"
+                " ORDER BY ST_Area(extent) LIMIT 1",
+                [lon, lat],
+            )
+            row = cursor.fetchone()
+    return (str(row[0]), str(row[1])) if row else None
 
 
 @dataclass(frozen=True)
@@ -16,6 +42,10 @@ class ReverseResult:
     place_name: str
     place_km: float | None
     on_land: bool
+    # The island, park or airport the pin is on ("" when none): a polygon that covers it, else a
+    # point destination of those kinds within `DESTINATION_POINT_KM`.
+    destination: str = ""
+    destination_kind: str = ""
 
 
 def country_at(*, lat: float, lon: float) -> str | None:
@@ -51,6 +81,36 @@ def nearest_country(*, lat: float, lon: float, max_km: float = NEAREST_COUNTRY_M
         )
         row = cursor.fetchone()
     return (row[0], float(row[1])) if row else None
+
+
+def nearest_countries(
+    points: Sequence[tuple[float, float]], *, max_km: float = NEAREST_COUNTRY_MAX_KM
+) -> list[tuple[str, float] | None]:
+    """nearest_country for many (lon, lat) points in one statement (a LATERAL search per point, no round trips)."""
+    if not points:
+        return []
+    lons = [float(lon) for lon, _ in points]
+    lats = [float(lat) for _, lat in points]
+    degrees = [_degrees_for(max_km, lat) for lat in lats]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT n.iso2, n.km
+            FROM unnest(%s::float8[], %s::float8[], %s::float8[]) WITH ORDINALITY AS q(lon, lat, deg, i)
+            LEFT JOIN LATERAL (
+                SELECT c.iso2, ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326)::geography)
+                       / 1000.0 AS km
+                FROM geo_countrypiece p JOIN geo_country c ON c.id = p.country_id
+                WHERE p.geom && ST_Expand(ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326), q.deg)
+                  AND ST_DWithin(p.geom::geography, ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326)::geography, %s)
+                ORDER BY km, c.iso2 LIMIT 1
+            ) n ON true
+            ORDER BY q.i
+            """,
+            [lons, lats, degrees, max_km * 1000.0],
+        )
+        rows = cursor.fetchall()
+    return [(str(iso2), float(km)) if iso2 is not None else None for iso2, km in rows]
 
 
 def _degrees_for(km: float, lat: float) -> float:
@@ -98,10 +158,13 @@ def reverse_lookup(*, lat: float, lon: float, max_km: float = NEAREST_COUNTRY_MA
     if country is None:
         return ReverseResult(None, "", "", None, False)
     place = nearest_place(lat=lat, lon=lon, country_iso2=country)
+    on = destination_at(lat=lat, lon=lon)
     return ReverseResult(
         country,
         admin1_at(lat=lat, lon=lon, country_iso2=country),
         place[0] if place else "",
         round(place[1], 1) if place else None,
         on_land,
+        on[0] if on else "",
+        on[1] if on else "",
     )

@@ -64,10 +64,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "safety.middleware.RequestSizeLimitMiddleware",
-    "safety.middleware.SessionAbsoluteExpiryMiddleware",
-    "safety.middleware.SecurityHeadersMiddleware",
-    "safety.middleware.ApiWriteAuditMiddleware",
+    "safety.web.middleware.RequestSizeLimitMiddleware",
+    "safety.web.middleware.SessionAbsoluteExpiryMiddleware",
+    "safety.web.middleware.SecurityHeadersMiddleware",
+    "safety.web.middleware.ApiWriteAuditMiddleware",
 ]
 
 ROOT_URLCONF = "safety.urls"
@@ -89,13 +89,25 @@ TEMPLATES = [
     },
 ]
 
+# Connections: psycopg 3's pool per process when DATABASE_POOL_MAX_SIZE > 0 (CONN_MAX_AGE is then 0: the
+# pool keeps the connections, and with conn_health_checks Django has it check each one before lending it);
+# else one persistent connection per thread.
+DATABASE_POOL_MAX_SIZE = int(env("DATABASE_POOL_MAX_SIZE", "0") or 0)
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/osc") or "",
         engine="django.contrib.gis.db.backends.postgis",
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60") or 60),
+        conn_max_age=0 if DATABASE_POOL_MAX_SIZE else int(env("DATABASE_CONN_MAX_AGE", "60") or 60),
+        conn_health_checks=True,
     )
 }
+if DATABASE_POOL_MAX_SIZE:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(env("DATABASE_POOL_MIN_SIZE", "1") or 1),
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": float(env("DATABASE_POOL_TIMEOUT", "10") or 10),
+        "max_idle": float(env("DATABASE_POOL_MAX_IDLE", "300") or 300),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -106,8 +118,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "safety.auth_validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
-    {"NAME": "safety.auth_validators.DistinctCharactersValidator", "OPTIONS": {"min_distinct": 6}},
+    {"NAME": "safety.auth.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "safety.auth.validators.DistinctCharactersValidator", "OPTIONS": {"min_distinct": 6}},
 ]
 
 LANGUAGE_CODE = "ko"
@@ -126,14 +138,14 @@ LOGIN_URL = "/accounts/login/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "safety.auth_tokens.ScopedTokenAuthentication",
+        "safety.auth.authentication.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "safety.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "safety.api.conventions.Pagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "safety.api.exception_handler",
+    "EXCEPTION_HANDLER": "safety.api.conventions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -230,7 +242,7 @@ CELERY_BEAT_SCHEDULE["incidents.audit_escalations"] = {
 # (empty: maps draw the country polygons from /geo/basemap.geojson, so they work offline).
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
-MIDDLEWARE += ["safety.timezones.ViewerTimezoneMiddleware"]
+MIDDLEWARE += ["safety.web.timezones.ViewerTimezoneMiddleware"]
 MAP_TILE_URL = env("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
 
@@ -250,6 +262,12 @@ CELERY_BEAT_SCHEDULE["erase-expired-personal-data"] = {
     "task": "incidents.erase_expired_personal_data",
     "schedule": float(env("OSC_RETENTION_SWEEP_S", "3600") or 3600),
 }
+# Idempotency-Key: how long a creating request's first answer is replayed; expired records are deleted hourly.
+OSC_IDEMPOTENCY_TTL_S = int(env("OSC_IDEMPOTENCY_TTL_S", "86400") or 86400)
+CELERY_BEAT_SCHEDULE["delete-expired-idempotency-records"] = {
+    "task": "safety.delete_expired_idempotency_records",
+    "schedule": float(env("OSC_IDEMPOTENCY_SWEEP_S", "3600") or 3600),
+}
 
 # Cache (login lockout counters, DRF throttles): Redis, in a db number of its own.
 CACHE_URL = env("CACHE_URL", "redis://127.0.0.1:6379/1")
@@ -261,12 +279,19 @@ CACHES = {
     }
 }
 
-AUTHENTICATION_BACKENDS = ["safety.auth_backends.LockoutModelBackend"]
-# Lockout: this many failed logins for one username (or many more from one address) within the
-# window lock that username (address) for the window; counted in the cache.
+AUTHENTICATION_BACKENDS = ["safety.auth.backends.LockoutModelBackend"]
+# Lockout (safety/auth/lockout.py, counted in the cache within a window of OSC_LOGIN_LOCKOUT_S):
+# after OSC_LOGIN_MAX_FAILURES failures of one username from one address that pair waits
+# OSC_LOGIN_DELAY_S, doubling per further failure up to OSC_LOGIN_DELAY_MAX_S; past
+# OSC_LOGIN_USER_CEILING failures of a username from all addresses, each address may try it once per
+# OSC_LOGIN_USER_SLOW_S (slows, never locks out); OSC_LOGIN_MAX_FAILURES_PER_ADDR lock an address.
 OSC_LOGIN_MAX_FAILURES = int(env("OSC_LOGIN_MAX_FAILURES", "5") or 5)
 OSC_LOGIN_MAX_FAILURES_PER_ADDR = int(env("OSC_LOGIN_MAX_FAILURES_PER_ADDR", "50") or 50)
 OSC_LOGIN_LOCKOUT_S = int(env("OSC_LOGIN_LOCKOUT_S", "900") or 900)
+OSC_LOGIN_DELAY_S = int(env("OSC_LOGIN_DELAY_S", "60") or 60)
+OSC_LOGIN_DELAY_MAX_S = int(env("OSC_LOGIN_DELAY_MAX_S", "900") or 900)
+OSC_LOGIN_USER_CEILING = int(env("OSC_LOGIN_USER_CEILING", "20") or 20)
+OSC_LOGIN_USER_SLOW_S = int(env("OSC_LOGIN_USER_SLOW_S", "5") or 5)
 
 # Sessions: idle expiry (renewed on every request), an absolute maximum, and optionally end at browser close.
 SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_COOKIE_AGE_S", "28800") or 28800)
@@ -288,7 +313,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "reveal": env("OSC_THROTTLE_REVEAL", "30/min"),
 }
 
-# Request size: Django's limits, also enforced on API bodies by safety.middleware.RequestSizeLimitMiddleware.
+# Request size: Django's limits, also enforced on API bodies by safety.web.middleware.RequestSizeLimitMiddleware.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("OSC_MAX_REQUEST_BYTES", "2621440") or 2621440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

@@ -24,7 +24,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import connection
 
 from missions.models import Membership, Mission
-from safety.roles import Role, user_role_grant
+from safety.auth.roles import Role, user_role_grant
 from tests.factories import UserFactory
 
 CHROMIUM = "/usr/bin/chromium"

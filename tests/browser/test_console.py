@@ -6,7 +6,7 @@ import time
 import pytest
 
 from incidents.models import Incident
-from safety.roles import Role
+from safety.auth.roles import Role
 from tests.browser.conftest import wait_until
 from tests.factories import log_incident
 

@@ -16,7 +16,7 @@ from incidents.services import CallerInput, PersonInput, incident_reassign, note
 from missions.models import Mission
 from safety.advisories.models import Advisory
 from safety.advisories.services import advisory_create
-from safety.roles import Role
+from safety.auth.roles import Role
 from tests.factories import log_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

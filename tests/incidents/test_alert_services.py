@@ -11,7 +11,7 @@ from incidents.alerts.services import alert_acknowledge, alert_create, alert_esc
 from incidents.models import Incident, TimelineEvent
 from incidents.services import CallerInput
 from missions.models import ChannelKind, Mission, MissionChannel
-from safety.roles import Role
+from safety.auth.roles import Role
 from tests.factories import log_incident
 
 PATTAYA = {"lat": 12.9276, "lon": 100.8771}

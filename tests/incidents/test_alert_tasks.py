@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from incidents.alerts.models import Alert, Delivery, DeliveryStatus
-from incidents.tasks import deliver_alert, deliver_alert_channel, escalate_alert
+from incidents.alerts.tasks import deliver_alert, deliver_alert_channel, escalate_alert
 from missions.models import ChannelKind, Mission, MissionChannel
 from tests.factories import log_incident
 from tests.reliability.receivers import WebhookReceiver

@@ -146,7 +146,7 @@ def test_visibility_per_role(api, operator, duty_officer, presenter, admin_user,
 
 @pytest.mark.django_db
 def test_embassy_staff_see_their_consulates_cases(api, operator, make_user):
-    from safety.roles import Role
+    from safety.auth.roles import Role
 
     osaka_case = log_incident(reported_by=operator, lat=34.6937, lon=135.5023, location_text="Osaka")
     assert osaka_case.responsible_mission.code == "cg-jp-osaka"

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from incidents.models import Incident, TimelineEvent
+from safety.auth.roles import Role
 from safety.models import AuditEntry
-from safety.roles import Role
 from tests.factories import log_incident
 
 PATTAYA = {"lat": "12.92760", "lon": "100.87710"}

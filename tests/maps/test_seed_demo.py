@@ -6,7 +6,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
 
-from incidents.demo import DEMO_SOURCE
+from incidents.demo.cases import DEMO_SOURCE
 from incidents.models import Incident
 from missions.routing import route
 

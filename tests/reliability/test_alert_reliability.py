@@ -15,7 +15,7 @@ from incidents.alerts.models import Alert, Delivery, DeliveryStatus
 from incidents.alerts.services import alert_acknowledge
 from incidents.models import Incident, TimelineEvent
 from missions.models import ChannelKind, Mission, MissionChannel
-from safety.roles import Role, user_role_grant
+from safety.auth.roles import Role, user_role_grant
 from tests.factories import UserFactory, log_incident
 from tests.reliability.conftest import SECRET, wait_until
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from safety.roles import Role
+from safety.auth.roles import Role
 
 
 @pytest.mark.django_db
@@ -12,7 +12,7 @@ def test_healthz_reports_database_and_broker_ok():
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert body["checks"] == {"database": "ok", "broker": "ok"}
+    assert body["checks"] == {"database": "ok", "broker": "ok", "cache": "ok"}
 
 
 @pytest.mark.django_db

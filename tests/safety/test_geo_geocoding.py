@@ -9,7 +9,21 @@ from geopy.location import Location
 
 from safety.geo.geocoding import OfflineGeocoder, parse
 
-KEYS = ["query", "found", "lat", "lon", "country", "admin1", "display_name", "confidence", "source", "candidates"]
+KEYS = [
+    "query",
+    "found",
+    "lat",
+    "lon",
+    "country",
+    "admin1",
+    "display_name",
+    "confidence",
+    "source",
+    "kind",
+    "level",
+    "unmatched",
+    "candidates",
+]
 
 
 def lookup(query: str, **kwargs):  # type: ignore[no-untyped-def]

@@ -17,9 +17,9 @@ from incidents.alerts.models import Alert
 from incidents.models import Incident
 from incidents.services import CallerInput, PersonInput
 from safety.advisories.services import advisory_create
+from safety.auth.roles import Role
+from safety.auth.tokens import token_issue
 from safety.models import AuditEntry
-from safety.roles import Role
-from safety.tokens import token_issue
 from tests.factories import log_incident
 
 ROLES = ["operator", "mission_staff_own", "mission_staff_other", "duty_officer", "presenter", "admin", "anonymous"]

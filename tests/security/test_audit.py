@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import InternalError, ProgrammingError, transaction
 
-from safety.audit import audit_record
 from safety.models import AuditAction, AuditEntry
+from safety.privacy.audit import audit_record
 from tests.factories import log_incident
 
 CASE = {

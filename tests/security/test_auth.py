@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from safety.middleware import SESSION_AUTH_AT
+from safety.auth.roles import Role
 from safety.models import ApiToken, AuditEntry
-from safety.roles import Role
+from safety.web.middleware import SESSION_AUTH_AT
 from tests.factories import UserFactory
 
 GOOD_PASSWORD = "correct-horse-battery"
@@ -99,7 +99,7 @@ def test_django_login_view_shares_the_lockout(client, make_user):
         page = client.post("/admin/login/", {"username": "boss", "password": "wrong"})
         assert page.status_code == 200
     page = client.post("/admin/login/", {"username": "boss", "password": GOOD_PASSWORD})
-    assert page.status_code == 200 and "locked" in page.content.decode()
+    assert page.status_code == 200 and "잠겼습니다" in page.content.decode()  # "locked for N seconds", in Korean
     assert "_auth_user_id" not in client.session
 
 
@@ -232,7 +232,7 @@ def test_drf_plain_authtoken_is_gone():
 def test_accounts_login_form_says_locked(rf, make_user):
     from django.urls import resolve
 
-    from safety.auth_forms import LockoutAuthenticationForm
+    from safety.auth.forms import LockoutAuthenticationForm
 
     view = resolve("/accounts/login/").func
     assert view.view_initkwargs["authentication_form"] is LockoutAuthenticationForm

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from incidents.services import CallerInput, PersonInput
-from safety.crypto import decrypt_str, looks_encrypted
+from safety.privacy.crypto import decrypt_str, looks_encrypted
 from tests.factories import log_incident
 
 CASE_TABLES = {

@@ -11,8 +11,8 @@ from django.db import connection
 
 from incidents.models import AffectedPerson, Caller
 from incidents.services import CallerInput, PersonInput
-from safety.crypto import decrypt_str, encrypt_str, looks_encrypted
 from safety.models import AuditEntry
+from safety.privacy.crypto import decrypt_str, encrypt_str, looks_encrypted
 from tests.factories import log_incident
 
 PASSPORT = "M12345678"

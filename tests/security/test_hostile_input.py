@@ -9,7 +9,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from incidents.models import Incident
-from safety.auth_tokens import ScopedTokenAuthentication
+from safety.auth.authentication import ScopedTokenAuthentication
 
 CASE = {
     "category": "crime",

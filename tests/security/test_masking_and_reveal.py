@@ -4,8 +4,8 @@ import pytest
 
 from incidents.models import TimelineEvent
 from incidents.services import CallerInput, PersonInput
-from safety.masking import mask_date, mask_passport, mask_phone
 from safety.models import AuditEntry
+from safety.privacy.masking import mask_date, mask_passport, mask_phone
 from tests.factories import log_incident
 
 
@@ -133,11 +133,31 @@ def test_admin_case_page_shows_no_encrypted_personal_data(client, admin_user, ca
 
 
 @pytest.mark.django_db
-def test_reveals_are_throttled_per_user(api, operator, duty_officer, case, monkeypatch):
-    from rest_framework.throttling import ScopedRateThrottle
-
-    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "reveal", "2/min")
+def test_reveals_are_throttled_per_user(api, operator, duty_officer, case, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "reveal": "2/min"},
+    }
     url = f"/api/incidents/{case.reference}/persons/{case.persons.get().pk}/reveal/"
     assert [api(operator).post(url).status_code for _ in range(3)] == [200, 200, 429]
     assert AuditEntry.objects.filter(action="reveal").count() == 2
+    assert api(operator).post(url).json()["code"] == "reveal_limited"
     assert api(duty_officer).post(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_reveal_limit_counts_the_page_and_the_api_together(api, client, operator, case):
+    person = case.persons.get()
+    api_url = f"/api/incidents/{case.reference}/persons/{person.pk}/reveal/"
+    page_url = f"/cases/{case.reference}/persons/{person.pk}/reveal/"
+    client.force_login(operator)
+    statuses = []
+    for n in range(30):
+        statuses.append(api(operator).post(api_url).status_code if n % 2 else client.post(page_url).status_code)
+    assert statuses == [200] * 30
+    refused_page = client.post(page_url)
+    assert refused_page.status_code == 429 and "M12345678" not in refused_page.content.decode()
+    assert "Too many reveals" in refused_page.content.decode() or "열람" in refused_page.content.decode()
+    refused_api = api(operator).post(api_url)
+    assert refused_api.status_code == 429 and refused_api.json()["code"] == "reveal_limited"
+    assert AuditEntry.objects.filter(action="reveal").count() == 30

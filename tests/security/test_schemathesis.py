@@ -20,8 +20,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from incidents.services import CallerInput, PersonInput
 from safety.advisories.services import advisory_create
-from safety.roles import Role
-from safety.tokens import token_issue
+from safety.auth.roles import Role
+from safety.auth.tokens import token_issue
 from tests.factories import log_incident
 
 EXAMPLES_PER_OPERATION = 12

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from incidents.demo import demo_clear, demo_seed
+from incidents.demo.cases import demo_clear, demo_seed
 
 
 class Command(BaseCommand):

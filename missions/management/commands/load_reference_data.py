@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from missions.loaders import missions_load
-from safety.geo.loaders import countries_load, places_load
-from safety.roles import role_groups_ensure
+from safety.auth.roles import role_groups_ensure
+from safety.geo.loaders import countries_load, destinations_load, places_load
 
 
 class Command(BaseCommand):
@@ -26,5 +26,6 @@ class Command(BaseCommand):
         role_groups_ensure()
         places_load(progress=progress, force=options["force"])
         countries_load(progress=progress, force=options["force"])
+        destinations_load(progress=progress, force=options["force"])
         missions_load(progress=progress, force=options["force"])
         progress("reference data loaded")

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
-from safety.audit import audit_entries, audit_export_write, audit_record
 from safety.models import AuditAction
+from safety.privacy.audit import audit_entries, audit_export_write, audit_record
 
 
 def _moment(value: str | None, option: str) -> datetime | None:

@@ -6,9 +6,9 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
-from safety.audit import audit_record
-from safety.crypto import rotate_token
 from safety.models import AuditAction
+from safety.privacy.audit import audit_record
+from safety.privacy.crypto import rotate_token
 
 
 def encrypted_columns() -> list[tuple[str, str, list[str]]]:

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from safety.audit import audit_record
-from safety.auth_lockout import login_is_locked, login_unlock
+from safety.auth.lockout import login_is_locked, login_unlock
 from safety.models import AuditAction
+from safety.privacy.audit import audit_record
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"]
-        was_locked = login_is_locked(username=username, addr=None)
+        was_locked = login_is_locked(username=username)
         login_unlock(username=username)
         audit_record(
             actor=None,

@@ -1,0 +1,1 @@
+"""Crisis mode: declared events, one record per affected person, family inquiries and live counts."""

@@ -1,0 +1,1 @@
+"""Personal data: encryption, encrypted model fields, masking and the audit of reads."""

@@ -1,0 +1,1 @@
+"""Pages and request handling: middleware, the viewer time zone, widgets, admin base and health probes."""
