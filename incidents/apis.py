@@ -38,7 +38,7 @@ from incidents.services import (
     PersonInput,
     incident_location_correct,
     incident_log,
-    incident_mission_override,
+    incident_reassign,
     incident_update,
 )
 from missions.selectors import mission_get_by_code
@@ -414,7 +414,7 @@ class IncidentMissionOverrideApi(APIView):
         incident = incident_get_for(user=request.user, reference=reference)
         data = self.MissionOverrideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        incident = incident_mission_override(
+        incident = incident_reassign(
             incident=incident,
             actor=request_user(request),
             mission=data.validated_data["mission"],

@@ -21,7 +21,7 @@ from incidents.models import (
     Severity,
     Status,
 )
-from incidents.services import NOTE_MAX, TRANSFER_REASON_MAX, CallerInput, PersonInput
+from incidents.services import NOTE_MAX, REASSIGN_REASON_MAX, CallerInput, PersonInput
 from missions.models import Mission
 from missions.selectors import mission_list
 from safety.api.fields import phone_normalize
@@ -234,7 +234,7 @@ class StatusForm(forms.Form):
 
 class TransferForm(forms.Form):
     mission = MissionChoiceField(label=_("Transfer to"))
-    reason = forms.CharField(label=_("Reason"), max_length=TRANSFER_REASON_MAX)
+    reason = forms.CharField(label=_("Reason"), max_length=REASSIGN_REASON_MAX)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

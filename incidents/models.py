@@ -5,7 +5,7 @@ from django.contrib.gis.db import models
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Mission
+from missions.models import Mission, RoutingMethod
 from safety.geo.models import Country
 from safety.privacy.fields import EncryptedDateField, EncryptedTextField
 
@@ -55,6 +55,18 @@ class Channel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class GeocodeStatus(models.TextChoices):
+    """Where a case's point came from; `geocode_source` names the provider when a geocoder found it."""
+
+    GEOCODED = "geocoded", _("Geocoded")
+    PENDING = "pending", _("Waiting to be geocoded again")
+    NOT_FOUND = "not_found", _("Place not found")
+    PIN = "pin", _("Pin given at intake")
+    MANUAL = "manual", _("Pin corrected by hand")
+    NONE = "none", _("No place given")
+    DEMO = "demo", _("Demo data")
+
+
 class Incident(models.Model):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     category = models.CharField(max_length=30, choices=Category.choices)
@@ -67,10 +79,12 @@ class Incident(models.Model):
     admin1_code = models.CharField(max_length=20, blank=True)
     geocode_confidence = models.FloatField(null=True, blank=True)
     geocode_source = models.CharField(max_length=50, blank=True)
+    geocode_status = models.CharField(max_length=20, choices=GeocodeStatus.choices, default=GeocodeStatus.NONE)
     responsible_mission = models.ForeignKey(
         Mission, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
     )
     routing_reason = models.CharField(max_length=300, blank=True)
+    routing_method = models.CharField(max_length=30, choices=RoutingMethod.choices, default=RoutingMethod.UNROUTABLE)
     needs_review = models.BooleanField(default=False)
     summary = models.CharField(max_length=SUMMARY_MAX)
     description = models.TextField(max_length=DESCRIPTION_MAX, blank=True)
@@ -93,6 +107,9 @@ class Incident(models.Model):
             models.Index(fields=["responsible_mission", "status"]),
             models.Index(fields=["occurred_at"]),
             models.Index(fields=["category", "occurred_at"]),
+            models.Index(
+                fields=["geocode_status"], name="incident_geocode_pending", condition=models.Q(geocode_status="pending")
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(severity__gte=1, severity__lte=4), name="incident_severity_1_4"),
@@ -102,6 +119,12 @@ class Incident(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(category__in=Category.values), name="incident_category_valid"),
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="incident_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(geocode_status__in=GeocodeStatus.values), name="incident_geocode_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(routing_method__in=RoutingMethod.values), name="incident_routing_method_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(geocode_confidence__isnull=True)
                 | models.Q(geocode_confidence__gte=0, geocode_confidence__lte=1),

@@ -47,7 +47,7 @@ from incidents.selectors import (
 from incidents.services import (
     incident_location_correct,
     incident_log,
-    incident_transfer,
+    incident_reassign,
     incident_update,
     note_add,
     person_add,
@@ -245,7 +245,7 @@ def case_transfer(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, incident, form.errors)
     try:
-        incident = incident_transfer(
+        incident = incident_reassign(
             incident=incident,
             actor=request_user(request),
             mission=form.cleaned_data["mission"],

@@ -14,7 +14,7 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
-from missions.models import Jurisdiction, Mission
+from missions.models import Jurisdiction, Mission, jurisdiction_basis_of
 from safety.geo.loaders import Progress, _quiet
 from safety.geo.models import Country, ReferenceDataset
 
@@ -107,7 +107,11 @@ def missions_load(*, progress: Progress = _quiet, force: bool = False) -> Missio
             Jurisdiction.objects.update_or_create(
                 country=countries[row["country"]],
                 admin1_code=row["admin1"],
-                defaults={"mission": by_code[row["mission"]], "note": row["note"][:300]},
+                defaults={
+                    "mission": by_code[row["mission"]],
+                    "basis": jurisdiction_basis_of(row["note"]),
+                    "note": row["note"][:300],
+                },
             )
         stale = [
             j.pk for j in Jurisdiction.objects.select_related("country") if (j.country.iso2, j.admin1_code) not in seen

@@ -15,6 +15,19 @@ class MissionKind(models.TextChoices):
     PERMANENT_MISSION = "permanent_mission", "Permanent mission"
 
 
+class RoutingMethod(models.TextChoices):
+    """How a case's mission was decided: stored with the case (`Incident.routing_method`)."""
+
+    DISTRICT_AREA = "district_area", "District area polygon"
+    DISTRICT = "district", "District"
+    CONCURRENT_ACCREDITATION = "concurrent_accreditation", "Concurrent accreditation"
+    EMBASSY_FALLBACK = "embassy_fallback", "Embassy of the country"
+    NEAREST_COUNTRY = "nearest_country", "Nearest country"
+    COUNTRY_GIVEN = "country_given", "Country given"
+    UNROUTABLE = "unroutable", "Unroutable (HQ duty officer)"
+    MANUAL = "manual", "Chosen by hand"
+
+
 class Mission(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     kind = models.CharField(max_length=30, choices=MissionKind.choices)
@@ -44,18 +57,40 @@ class Mission(models.Model):
         return f"{self.code} {self.name_en}"
 
 
+class JurisdictionBasis(models.TextChoices):
+    """Why a mission has an area: its (consular) district, a concurrent accreditation, or an assumption."""
+
+    DISTRICT = "district", "District"
+    CONCURRENT_ACCREDITATION = "concurrent_accreditation", "Concurrent accreditation"
+    ASSUMED = "assumed", "Assumed (no source found)"
+
+
+def jurisdiction_basis_of(note: str) -> JurisdictionBasis:
+    """The basis the reference data's note states (used by the loader and the data migration)."""
+    text = note.lower()
+    if "concurrent accreditation" in text:
+        return JurisdictionBasis.CONCURRENT_ACCREDITATION
+    if "assumed" in text:
+        return JurisdictionBasis.ASSUMED
+    return JurisdictionBasis.DISTRICT
+
+
 class Jurisdiction(models.Model):
     """One (country, admin-1) of a mission's district; an empty admin-1 is the whole country."""
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="jurisdictions")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="jurisdictions")
     admin1_code = models.CharField(max_length=20, blank=True)
+    basis = models.CharField(max_length=30, choices=JurisdictionBasis.choices, default=JurisdictionBasis.DISTRICT)
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["country__iso2", "admin1_code"]
         constraints = [
             models.UniqueConstraint(fields=["country", "admin1_code"], name="jurisdiction_one_mission_per_area"),
+            models.CheckConstraint(
+                condition=models.Q(basis__in=JurisdictionBasis.values), name="jurisdiction_basis_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.gis.geos import Point
 
-from missions.models import Mission, MissionKind
+from missions.models import JurisdictionBasis, Mission, MissionKind, RoutingMethod
 from missions.selectors import jurisdiction_for
 from safety.geo.reverse import NEAREST_COUNTRY_MAX_KM, nearest_countries
 from safety.geo.sql import fetchall_prepared
@@ -22,8 +22,6 @@ from safety.geo.sql import fetchall_prepared
 # Mission rows are read through a short-lived per-process cache: routing needs code and names only,
 # and the SQL checks `is_active` at lookup time, so a stale entry can only show an old name.
 MISSION_CACHE_TTL_S = 30.0
-
-CONCURRENT_ACCREDITATION = "concurrent accreditation"
 
 
 @dataclass(frozen=True)
@@ -34,11 +32,7 @@ class RoutingDecision:
     country_iso2: str | None
     admin1_code: str
     reason: str
-    method: str
-
-    @property
-    def routed(self) -> bool:
-        return self.mission is not None
+    method: RoutingMethod
 
     def as_dict(self, *, lat: float | None = None, lon: float | None = None) -> dict[str, object]:
         return {
@@ -52,9 +46,10 @@ class RoutingDecision:
         }
 
 
-# osc_route() is created by migration 0003_route_function (PL/pgSQL: plans are cached per connection).
+# osc_route() is created by migration 0005_jurisdiction_basis (PL/pgSQL: plans are cached per connection).
 _ROUTE_SQL = """
-SELECT q.i, r.iso2, r.admin1, r.area_name, r.area_mission, r.area_admin1, r.j_mission, r.j_admin1, r.j_note, r.embassy
+SELECT q.i, r.iso2, r.admin1, r.area_name, r.area_mission, r.area_admin1,
+       r.j_mission, r.j_admin1, r.j_note, r.j_basis, r.embassy
 FROM unnest(%s::float8[], %s::float8[], %s::text[]) WITH ORDINALITY AS q(lon, lat, forced, i)
 LEFT JOIN LATERAL osc_route(q.lon, q.lat, q.forced) r ON true
 ORDER BY q.i
@@ -76,7 +71,7 @@ def _mission(mission_id: int) -> Mission:
 
 
 def _decide(row: tuple[object, ...], how: str) -> RoutingDecision | None:
-    _, iso2, admin1, area_name, area_mission, area_admin1, j_mission, j_admin1, j_note, embassy = row
+    _, iso2, admin1, area_name, area_mission, area_admin1, j_mission, j_admin1, j_note, j_basis, embassy = row
     if iso2 is None:
         return None
     iso2, admin1 = str(iso2), str(admin1 or "")
@@ -88,23 +83,27 @@ def _decide(row: tuple[object, ...], how: str) -> RoutingDecision | None:
             iso2,
             str(area_admin1 or admin1),
             f"{how}: in district area '{area_name}' of {mission.code}",
-            "district_area",
+            RoutingMethod.DISTRICT_AREA,
         )
     if j_mission is not None:
         # Raw SQL row values are typed object; this column is an integer mission id.
         mission = _mission(int(j_mission))  # type: ignore[call-overload]
         note = str(j_note or "district")
         area = f"{iso2}/{j_admin1}" if j_admin1 else iso2
-        if CONCURRENT_ACCREDITATION in note:
+        if j_basis == JurisdictionBasis.CONCURRENT_ACCREDITATION:
             return RoutingDecision(
                 mission,
                 iso2,
                 admin1,
                 f"{how}: {iso2} has no resident mission; concurrent accreditation of {mission.code}",
-                "concurrent_accreditation",
+                RoutingMethod.CONCURRENT_ACCREDITATION,
             )
         return RoutingDecision(
-            mission, iso2, admin1, f"{how}: {area} is in the district of {mission.code} ({note})", "district"
+            mission,
+            iso2,
+            admin1,
+            f"{how}: {area} is in the district of {mission.code} ({note})",
+            RoutingMethod.DISTRICT,
         )
     if embassy is not None:
         # Raw SQL row values are typed object; this column is an integer mission id.
@@ -114,15 +113,17 @@ def _decide(row: tuple[object, ...], how: str) -> RoutingDecision | None:
             iso2,
             admin1,
             f"{how}: no district row for {iso2}/{admin1 or '*'}, embassy {mission.code}",
-            "embassy_fallback",
+            RoutingMethod.EMBASSY_FALLBACK,
         )
-    return RoutingDecision(None, iso2, admin1, f"{how}: no mission covers {iso2}; HQ duty officer", "unroutable")
+    return RoutingDecision(
+        None, iso2, admin1, f"{how}: no mission covers {iso2}; HQ duty officer", RoutingMethod.UNROUTABLE
+    )
 
 
 def _lookup(points: Sequence[tuple[float, float]], forced: Sequence[str | None]) -> list[tuple[object, ...]]:
     if len(points) == 1:
         rows = fetchall_prepared(_ROUTE_ONE_SQL, [float(points[0][0]), float(points[0][1]), forced[0] or ""])
-        return [(1, *rows[0])] if rows else [(1, None, None, None, None, None, None, None, None, None)]
+        return [(1, *rows[0])] if rows else [(1, *([None] * 10))]
     lons = [float(p[0]) for p in points]
     lats = [float(p[1]) for p in points]
     return fetchall_prepared(_ROUTE_SQL, [lons, lats, [f or "" for f in forced]])
@@ -158,7 +159,11 @@ def _at_sea(points: Sequence[tuple[float, float]], *, max_km: float) -> list[Rou
         if hit is None:
             decisions.append(
                 RoutingDecision(
-                    None, None, "", f"at sea, no country within {max_km:.0f} km; HQ duty officer", "unroutable"
+                    None,
+                    None,
+                    "",
+                    f"at sea, no country within {max_km:.0f} km; HQ duty officer",
+                    RoutingMethod.UNROUTABLE,
                 )
             )
             continue
@@ -167,7 +172,11 @@ def _at_sea(points: Sequence[tuple[float, float]], *, max_km: float) -> list[Rou
         assert decision is not None  # the country was forced
         if decision.mission is not None:
             decision = RoutingDecision(
-                decision.mission, decision.country_iso2, decision.admin1_code, decision.reason, "nearest_country"
+                decision.mission,
+                decision.country_iso2,
+                decision.admin1_code,
+                decision.reason,
+                RoutingMethod.NEAREST_COUNTRY,
             )
         decisions.append(decision)
     return decisions
@@ -178,7 +187,11 @@ def _by_country(country_iso2: str, admin1_code: str, how: str) -> RoutingDecisio
     if row is not None:
         area = f"{country_iso2}/{row.admin1_code}" if row.admin1_code else country_iso2
         basis = row.note or "district"
-        method = "concurrent_accreditation" if CONCURRENT_ACCREDITATION in basis else "country_given"
+        method = (
+            RoutingMethod.CONCURRENT_ACCREDITATION
+            if row.basis == JurisdictionBasis.CONCURRENT_ACCREDITATION
+            else RoutingMethod.COUNTRY_GIVEN
+        )
         return RoutingDecision(
             row.mission,
             country_iso2,
@@ -193,7 +206,7 @@ def _by_country(country_iso2: str, admin1_code: str, how: str) -> RoutingDecisio
             country_iso2,
             admin1_code,
             f"{how}: no district row for {country_iso2}/{admin1_code or '*'}, embassy {embassy.code}",
-            "country_given",
+            RoutingMethod.COUNTRY_GIVEN,
         )
     return None
 
@@ -214,6 +227,10 @@ def route(*, point: Point | None, country_iso2: str | None = None, admin1_code: 
         if by_country is not None:
             return by_country
         return RoutingDecision(
-            None, country_iso2, admin1_code, f"no mission covers {country_iso2}; HQ duty officer", "unroutable"
+            None,
+            country_iso2,
+            admin1_code,
+            f"no mission covers {country_iso2}; HQ duty officer",
+            RoutingMethod.UNROUTABLE,
         )
-    return RoutingDecision(None, None, "", "location unknown; HQ duty officer", "unroutable")
+    return RoutingDecision(None, None, "", "location unknown; HQ duty officer", RoutingMethod.UNROUTABLE)

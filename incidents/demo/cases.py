@@ -1,6 +1,6 @@
 """Synthetic demo cases at scale (seed_demo): realistic places, mixes and delays, written with COPY.
 
-Seeded rows are marked with geocode_source = DEMO_SOURCE and have no persons, callers or timeline events,
+Seeded rows are marked with geocode_status demo and have no persons, callers or timeline events,
 so `--clear` can delete them (the timeline is append-only, the demo never writes to it).
 """
 
@@ -15,7 +15,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
 
-from incidents.models import Incident
+from incidents.models import GeocodeStatus, Incident
 from missions.routing import route
 
 DEMO_SOURCE = "seed_demo"
@@ -158,7 +158,9 @@ COLUMNS = (
     "admin1_code",
     "geocode_confidence",
     "geocode_source",
+    "geocode_status",
     "routing_reason",
+    "routing_method",
     "needs_review",
     "summary",
     "description",
@@ -183,6 +185,7 @@ class SeedPlace:
     country_id: int | None
     mission_id: int | None
     reason: str
+    method: str
     weight: float
     mission_slowness: float
 
@@ -231,6 +234,7 @@ def _places(rng: random.Random) -> list[SeedPlace]:
                 country_id=country_ids.get(decision.country_iso2 or iso2),
                 mission_id=mission_id,
                 reason=decision.reason[:300],
+                method=decision.method,
                 weight=weight,
                 mission_slowness=slowness[mission_id],
             )
@@ -318,7 +322,9 @@ def demo_seed(
                         place.admin1,
                         0.9,
                         DEMO_SOURCE,
+                        GeocodeStatus.DEMO,
                         place.reason,
+                        place.method,
                         place.mission_id is None,
                         f"[demo] {SUMMARIES[category]}",
                         "",
@@ -341,5 +347,5 @@ def demo_seed(
 
 def demo_clear() -> int:
     """Delete every seeded case (they have no timeline, persons or callers); returns how many."""
-    deleted, _ = Incident.objects.filter(geocode_source=DEMO_SOURCE).delete()
+    deleted, _ = Incident.objects.filter(geocode_status=GeocodeStatus.DEMO).delete()
     return int(deleted)

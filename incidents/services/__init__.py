@@ -1,16 +1,14 @@
 """Writes of incidents: logging a case, changing it, adding persons and callers.
 
 Every function runs in one transaction and appends timeline events for what it changed.
-The modules: `intake` (logging, re-geocoding), `placement` (location and mission),
-`casework` (changes, notes, transfers), `persons` (persons and callers); the timeline writer
-sits below, in `incidents.timeline`.
+The modules: `intake` (logging, re-geocoding), `placement` (location, routing, reassignment),
+`casework` (changes, notes), `persons` (persons and callers); the timeline writer sits below,
+in `incidents.timeline`.
 """
 
 from incidents.services.casework import (
     NOTE_MAX,
-    TRANSFER_REASON_MAX,
     UPDATABLE_FIELDS,
-    incident_transfer,
     incident_update,
     note_add,
 )
@@ -20,12 +18,15 @@ from incidents.services.placement import (
     GEOCODE_PENDING,
     GEOCODE_SOURCE_MANUAL,
     GEOCODE_SOURCE_PIN,
-    MANUAL_REASON_MAX,
     MANUAL_REASON_PREFIX,
+    REASSIGN_REASON_MAX,
     IntakeLocation,
+    Placement,
     incident_locate,
     incident_location_correct,
-    incident_mission_override,
+    incident_place,
+    incident_reassign,
+    placement_record,
 )
 from incidents.timeline import timeline_append
 
@@ -33,10 +34,10 @@ __all__ = [
     "GEOCODE_PENDING",
     "GEOCODE_SOURCE_MANUAL",
     "GEOCODE_SOURCE_PIN",
-    "MANUAL_REASON_MAX",
     "MANUAL_REASON_PREFIX",
+    "REASSIGN_REASON_MAX",
+    "Placement",
     "NOTE_MAX",
-    "TRANSFER_REASON_MAX",
     "UPDATABLE_FIELDS",
     "CallerInput",
     "IntakeLocation",
@@ -44,10 +45,11 @@ __all__ = [
     "caller_add",
     "incident_locate",
     "incident_location_correct",
+    "incident_place",
+    "incident_reassign",
+    "placement_record",
     "incident_log",
-    "incident_mission_override",
     "incident_regeocode",
-    "incident_transfer",
     "incident_update",
     "incidents_pending_geocode",
     "note_add",

@@ -1,4 +1,4 @@
-"""Working a case: field changes, notes, transfers to another mission."""
+"""Working a case: field changes and notes (giving it to another mission is `placement.incident_reassign`)."""
 
 from datetime import datetime
 from typing import Any
@@ -6,7 +6,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from incidents.alerts.services import alert_for_reassignment
 from incidents.exceptions import IncidentInvalid
 from incidents.models import (
     EventKind,
@@ -15,7 +14,6 @@ from incidents.models import (
     TimelineEvent,
 )
 from incidents.timeline import timeline_append
-from missions.models import Mission
 from safety.auth.users import User
 
 UPDATABLE_FIELDS = (
@@ -87,7 +85,6 @@ def _plain(value: Any) -> Any:
 
 
 NOTE_MAX = 500
-TRANSFER_REASON_MAX = 250
 
 
 @transaction.atomic
@@ -99,39 +96,3 @@ def note_add(*, incident: Incident, actor: User, text: str) -> TimelineEvent:
     if len(text) > NOTE_MAX:
         raise IncidentInvalid("The note is too long.", fields={"text": [f"at most {NOTE_MAX} characters"]})
     return timeline_append(incident=incident, kind=EventKind.NOTE, actor=actor, message=text)
-
-
-@transaction.atomic
-def incident_transfer(*, incident: Incident, actor: User, mission: Mission, reason: str) -> Incident:
-    """Hand the case to another mission, with a reason; recorded as a manual routing decision.
-
-    Locks the case row; transferring to the mission that already has it is refused. The new
-    mission is alerted (outbox row in this transaction); earlier unacknowledged alerts of the
-    case stop escalating.
-    """
-    reason = reason.strip()
-    if not reason:
-        raise IncidentInvalid("Say why the case is transferred.", fields={"reason": ["empty"]})
-    if len(reason) > TRANSFER_REASON_MAX:
-        raise IncidentInvalid(
-            "The reason is too long.", fields={"reason": [f"at most {TRANSFER_REASON_MAX} characters"]}
-        )
-    if not mission.is_active:
-        raise IncidentInvalid("That mission is not active.", fields={"mission": ["inactive mission"]})
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    previous = incident.responsible_mission
-    if previous is not None and previous.pk == mission.pk:
-        raise IncidentInvalid("The case is already with that mission.", fields={"mission": ["same mission"]})
-    incident.responsible_mission = mission
-    incident.routing_reason = f"manual: transferred to {mission.code} — {reason}"[:300]
-    incident.needs_review = False
-    incident.save(update_fields=["responsible_mission", "routing_reason", "needs_review", "updated_at"])
-    alert_for_reassignment(incident=incident, reason=f"transferred: {reason}")
-    timeline_append(
-        incident=incident,
-        kind=EventKind.TRANSFERRED,
-        actor=actor,
-        message=f"{previous.code if previous else '—'} → {mission.code}: {reason}",
-        data={"from": previous.code if previous else None, "to": mission.code, "reason": reason},
-    )
-    return incident

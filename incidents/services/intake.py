@@ -13,23 +13,19 @@ from incidents.models import (
     Category,
     Channel,
     EventKind,
+    GeocodeStatus,
     Incident,
     Severity,
 )
 from incidents.services.persons import CallerInput, PersonInput, caller_add, person_add
 from incidents.services.placement import (
-    GEOCODE_PENDING,
-    GEOCODE_SOURCE_PIN,
-    IntakeLocation,
-    _append_routed,
-    _apply_routing,
-    _located_data,
-    _located_message,
-    _reroute,
-    incident_locate,
+    Placement,
+    incident_place,
+    located_data,
+    located_message,
+    placement_record,
 )
 from incidents.timeline import timeline_append
-from missions.routing import route
 from safety.auth.users import User
 from safety.geo.models import Country
 
@@ -70,7 +66,7 @@ def incident_log(
         raise IncidentInvalid("occurred_at must carry a time zone.", fields={"occurred_at": ["naive date-time"]})
     if country_iso2 and not Country.objects.filter(iso2=country_iso2).exists():
         raise IncidentInvalid("Unknown country.", fields={"country": [f"unknown country code {country_iso2!r}"]})
-    placed = incident_locate(location_text=location_text, location=location, country_iso2=country_iso2)
+    placement = incident_place(location_text=location_text, location=location, country_iso2=country_iso2)
     incident = _incident_create(
         reported_by=reported_by,
         category=category,
@@ -78,7 +74,7 @@ def incident_log(
         occurred_at=occurred_at,
         summary=summary,
         location_text=location_text,
-        placed=placed,
+        placement=placement,
         country_iso2=country_iso2,
         description=description,
         channel=channel,
@@ -97,13 +93,14 @@ def _incident_create(
     occurred_at: datetime,
     summary: str,
     location_text: str,
-    placed: IntakeLocation,
+    placement: Placement,
     country_iso2: str | None,
     description: str,
     channel: Channel | str,
     persons: list[PersonInput] | None,
     callers: list[CallerInput] | None,
 ) -> Incident:
+    placed = placement.located
     country = Country.objects.filter(iso2=country_iso2).first() if country_iso2 else None
     incident = Incident(
         reference=_next_reference(),
@@ -114,16 +111,10 @@ def _incident_create(
         location_text=location_text,
         location=placed.point,
         country=country,
-        geocode_confidence=placed.confidence,
-        geocode_source=placed.source,
         description=description,
         channel=channel,
         created_by=reported_by,
     )
-    decision = route(point=placed.point, country_iso2=country_iso2)
-    _apply_routing(incident, decision)
-    if placed.source != GEOCODE_SOURCE_PIN and (placed.low_confidence or placed.pending):
-        incident.needs_review = True
     incident.full_clean(exclude=["created_by", "country", "responsible_mission"])
     incident.save()
     timeline_append(
@@ -133,15 +124,19 @@ def _incident_create(
         message=f"{incident.get_category_display()} · severity {incident.severity}",
         data={"channel": incident.channel},
     )
-    if placed.source != GEOCODE_SOURCE_PIN and location_text.strip():
-        timeline_append(
-            incident=incident,
-            kind=EventKind.LOCATED,
-            actor=None,
-            message=_located_message(placed),
-            data=_located_data(placed),
-        )
-    _append_routed(incident, decision, actor=None)
+    geocoded_text = placed.status != GeocodeStatus.PIN and location_text.strip()
+    placement_record(
+        incident=incident,
+        placement=placement,
+        actor=None,
+        located_event=(located_message(placed), located_data(placed)) if geocoded_text else None,
+        first=True,
+    )
+    incident.needs_review = incident.responsible_mission is None or (
+        placed.status != GeocodeStatus.PIN and (placed.low_confidence or placed.pending)
+    )
+    incident.full_clean(exclude=["created_by", "country", "responsible_mission"])
+    incident.save()
     # The alert outbox row commits with the routing decision (or not at all).
     alert_for_routing(incident=incident)
     for person in persons or []:
@@ -163,32 +158,27 @@ def _regeocode_enqueue(incident_id: int) -> None:
 def incident_regeocode(*, incident_id: int) -> Incident | None:
     """Geocode a case again whose geocoding failed at intake; idempotent.
 
-    Locks the case; does nothing unless its geocode_source is still `pending` (a second run, or
+    Locks the case; does nothing unless its geocode_status is still `pending` (a second run, or
     a run after an operator set the pin, exits). Raises `GeocoderStillFailing` when a provider
     still fails, so the task retries; a place that is simply not found ends the retry.
     """
     incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
-    if incident is None or incident.geocode_source != GEOCODE_PENDING:
+    if incident is None or incident.geocode_status != GeocodeStatus.PENDING:
         return None
-    placed = incident_locate(
+    placement = incident_place(
         location_text=incident.location_text,
         location=None,
         country_iso2=incident.country.iso2 if incident.country else None,
     )
+    placed = placement.located
     if placed.pending:
         raise GeocoderStillFailing(f"geocoder still failing for {incident.reference}")
-    incident.location = placed.point
-    incident.geocode_confidence = placed.confidence
-    incident.geocode_source = placed.source
-    timeline_append(
+    placement_record(
         incident=incident,
-        kind=EventKind.LOCATED,
+        placement=placement,
         actor=None,
-        message=_located_message(placed),
-        data=_located_data(placed),
+        located_event=(located_message(placed), located_data(placed)),
     )
-    if placed.point is not None:
-        _reroute(incident, actor=None)
     incident.needs_review = placed.low_confidence or incident.responsible_mission is None
     incident.full_clean(exclude=["created_by", "country", "responsible_mission"])
     incident.save()
@@ -197,4 +187,4 @@ def incident_regeocode(*, incident_id: int) -> Incident | None:
 
 def incidents_pending_geocode() -> list[int]:
     """Ids of the cases still waiting to be geocoded again (for the sweeper)."""
-    return list(Incident.objects.filter(geocode_source=GEOCODE_PENDING).values_list("pk", flat=True)[:500])
+    return list(Incident.objects.filter(geocode_status=GeocodeStatus.PENDING).values_list("pk", flat=True)[:500])

@@ -1,4 +1,9 @@
-"""Where a case is and which mission has it: geocoding at intake, pin corrections, manual overrides."""
+"""Where a case is and which mission has it, in public steps: locate, place (locate + route), record.
+
+`incident_place` decides a `Placement` outside any transaction; `placement_record` is the one
+writer of a placement onto a case (intake, re-geocoding and pin corrections all call it);
+`incident_reassign` is the one act that gives a case to a mission by hand (page and API).
+"""
 
 import logging
 from dataclasses import dataclass
@@ -10,12 +15,9 @@ from django.db import DatabaseError, transaction
 
 from incidents.alerts.services import alert_for_reassignment
 from incidents.exceptions import IncidentInvalid
-from incidents.models import (
-    EventKind,
-    Incident,
-)
+from incidents.models import EventKind, GeocodeStatus, Incident
 from incidents.timeline import timeline_append
-from missions.models import Mission
+from missions.models import Mission, RoutingMethod
 from missions.routing import RoutingDecision, route
 from safety.auth.users import User
 from safety.geo.chain import geocode
@@ -24,23 +26,14 @@ from safety.geo.models import Country
 logger = logging.getLogger("incidents.intake")
 
 
-# geocode_source of a case whose text could not be geocoded because a geocoder failed; the
-# `incidents.regeocode` task (and its sweeper) geocode it again later.
+# geocode_source values that are not provider names (the state itself is `geocode_status`). A case
+# whose geocoding failed is `pending`: the `incidents.regeocode` task (and its sweeper) retry it.
 GEOCODE_PENDING = "pending"
 GEOCODE_SOURCE_PIN = "pin"
 GEOCODE_SOURCE_MANUAL = "manual"
+# routing_reason of a mission chosen by hand starts with this (for people; code reads routing_method).
 MANUAL_REASON_PREFIX = "manual: "
-
-
-def _apply_routing(incident: Incident, decision: RoutingDecision) -> None:
-    incident.responsible_mission = decision.mission
-    incident.routing_reason = decision.reason[:300]
-    if decision.country_iso2 and incident.country is None:
-        incident.country = Country.objects.filter(iso2=decision.country_iso2).first()
-    if decision.admin1_code and not incident.admin1_code:
-        incident.admin1_code = decision.admin1_code
-    if decision.mission is None:
-        incident.needs_review = True
+REASSIGN_REASON_MAX = 300 - len(MANUAL_REASON_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -50,6 +43,7 @@ class IntakeLocation:
     point: Point | None
     confidence: float | None
     source: str
+    status: GeocodeStatus
     display_name: str = ""
     country_iso2: str | None = None
     pending: bool = False
@@ -68,33 +62,46 @@ def incident_locate(*, location_text: str, location: Point | None, country_iso2:
     down, or a failing gazetteer query, gives `pending=True`: the case is saved and geocoded later.
     """
     if location is not None:
-        return IntakeLocation(location, 1.0, GEOCODE_SOURCE_PIN)
+        return IntakeLocation(location, 1.0, GEOCODE_SOURCE_PIN, GeocodeStatus.PIN)
     if not location_text.strip():
-        return IntakeLocation(None, None, "", country_iso2=country_iso2)
+        return IntakeLocation(None, None, "", GeocodeStatus.NONE, country_iso2=country_iso2)
     try:
         with transaction.atomic():
             found = geocode(location_text, country_hint=country_iso2)
     except DatabaseError as exc:
         logger.warning("offline geocoder failed for a new case (%s); it will be geocoded again later", exc)
-        return IntakeLocation(None, None, GEOCODE_PENDING, country_iso2=country_iso2, pending=True)
+        return IntakeLocation(
+            None, None, GEOCODE_PENDING, GeocodeStatus.PENDING, country_iso2=country_iso2, pending=True
+        )
     result = found.result
     if not result.found or result.lat is None or result.lon is None:
-        pending = found.provider_failed
-        return IntakeLocation(
-            None, None, GEOCODE_PENDING if pending else result.source, country_iso2=country_iso2, pending=pending
-        )
+        if found.provider_failed:
+            return IntakeLocation(
+                None, None, GEOCODE_PENDING, GeocodeStatus.PENDING, country_iso2=country_iso2, pending=True
+            )
+        return IntakeLocation(None, None, result.source, GeocodeStatus.NOT_FOUND, country_iso2=country_iso2)
     if country_iso2 and result.country and result.country != country_iso2:
-        return IntakeLocation(None, None, result.source, result.display_name, country_iso2, elsewhere=result.country)
+        return IntakeLocation(
+            None,
+            None,
+            result.source,
+            GeocodeStatus.NOT_FOUND,
+            result.display_name,
+            country_iso2,
+            elsewhere=result.country,
+        )
     return IntakeLocation(
         Point(x=result.lon, y=result.lat, srid=4326),
         result.confidence,
         result.source,
+        GeocodeStatus.GEOCODED,
         result.display_name,
         result.country,
     )
 
 
-def _located_message(placed: IntakeLocation) -> str:
+def located_message(placed: IntakeLocation) -> str:
+    """The timeline text of a geocoding result."""
     if placed.pending:
         return "geocoder unavailable; the case will be geocoded again"
     if placed.elsewhere:
@@ -104,7 +111,8 @@ def _located_message(placed: IntakeLocation) -> str:
     return f"{placed.display_name} ({placed.source}, confidence {placed.confidence:.2f})"
 
 
-def _located_data(placed: IntakeLocation) -> dict[str, Any]:
+def located_data(placed: IntakeLocation) -> dict[str, Any]:
+    """The timeline data of a geocoding result."""
     return {
         "source": placed.source,
         "confidence": placed.confidence,
@@ -115,7 +123,21 @@ def _located_data(placed: IntakeLocation) -> dict[str, Any]:
     }
 
 
-def _append_routed(incident: Incident, decision: RoutingDecision, *, actor: User | None) -> None:
+@dataclass(frozen=True)
+class Placement:
+    """Where a case is (`located`) and which mission that gives (`decision`)."""
+
+    located: IntakeLocation
+    decision: RoutingDecision
+
+
+def incident_place(*, location_text: str, location: Point | None, country_iso2: str | None) -> Placement:
+    """Locate a case (`incident_locate`) and route the result; reads only, outside any transaction."""
+    located = incident_locate(location_text=location_text, location=location, country_iso2=country_iso2)
+    return Placement(located, route(point=located.point, country_iso2=country_iso2))
+
+
+def _routed_append(incident: Incident, decision: RoutingDecision, *, actor: User | None) -> None:
     timeline_append(
         incident=incident,
         kind=EventKind.ROUTED,
@@ -130,91 +152,130 @@ def _append_routed(incident: Incident, decision: RoutingDecision, *, actor: User
     )
 
 
-def _is_manual(incident: Incident) -> bool:
-    return incident.routing_reason.startswith(MANUAL_REASON_PREFIX)
+def placement_record(
+    *,
+    incident: Incident,
+    placement: Placement,
+    actor: User | None,
+    located_event: tuple[str, dict[str, Any]] | None,
+    first: bool = False,
+) -> None:
+    """Write a placement onto a case in the caller's transaction (the case is new, or locked by the caller).
 
-
-def _reroute(incident: Incident, *, actor: User | None) -> None:
-    """Route again from the case's point (a manual mission override stays); timeline when the mission changes."""
-    decision = route(point=incident.location, country_iso2=incident.country.iso2 if incident.country else None)
+    Sets the point, confidence, source and status; appends `located_event` (message, data) when
+    given; then the routing. The first placement of a new case (`first`, the case already saved)
+    always appends `routed`; a later one keeps a mission chosen by hand (`routing_method`
+    manual), routes only when there is a point, and when the mission changes appends `routed`
+    and alerts the new mission (`alert_for_reassignment`). The caller saves the case.
+    """
+    located, decision = placement.located, placement.decision
+    incident.location = located.point
+    incident.geocode_confidence = located.confidence
+    incident.geocode_source = located.source
+    incident.geocode_status = located.status
+    if located_event is not None:
+        message, data = located_event
+        timeline_append(incident=incident, kind=EventKind.LOCATED, actor=actor, message=message, data=data)
+    if first:
+        _routing_set(incident, decision)
+        if decision.country_iso2 and incident.country is None:
+            incident.country = Country.objects.filter(iso2=decision.country_iso2).first()
+        if decision.admin1_code and not incident.admin1_code:
+            incident.admin1_code = decision.admin1_code
+        _routed_append(incident, decision, actor=actor)
+        return
+    if located.point is None:
+        return
     if decision.country_iso2:
         incident.country = Country.objects.filter(iso2=decision.country_iso2).first()
     incident.admin1_code = decision.admin1_code
-    if _is_manual(incident):
+    if incident.routing_method == RoutingMethod.MANUAL:
         return
     changed = decision.mission != incident.responsible_mission
+    _routing_set(incident, decision)
+    if changed:
+        _routed_append(incident, decision, actor=actor)
+        alert_for_reassignment(incident=incident, reason=f"routed again: {decision.reason}")
+
+
+def _routing_set(incident: Incident, decision: RoutingDecision) -> None:
     incident.responsible_mission = decision.mission
     incident.routing_reason = decision.reason[:300]
-    if changed:
-        _append_routed(incident, decision, actor=actor)
-        alert_for_reassignment(incident=incident, reason=f"routed again: {decision.reason}")
+    incident.routing_method = decision.method
 
 
 @transaction.atomic
 def incident_location_correct(*, incident: Incident, actor: User, location: Point) -> Incident:
-    """Set the pin an operator gave (confidence 1, source manual) and route again, on the timeline.
+    """Set the pin an operator gave (confidence 1, status manual) and route again, on the timeline.
 
-    A mission chosen by hand (`incident_mission_override`) stays; otherwise the case moves to the
+    A mission chosen by hand (`incident_reassign`) stays; otherwise the case moves to the
     mission of the new point, with a `routed` event.
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     old = incident.location
-    incident.location = location
-    incident.geocode_confidence = 1.0
-    incident.geocode_source = GEOCODE_SOURCE_MANUAL
-    timeline_append(
+    located = IntakeLocation(location, 1.0, GEOCODE_SOURCE_MANUAL, GeocodeStatus.MANUAL)
+    decision = route(point=location, country_iso2=incident.country.iso2 if incident.country else None)
+    placement_record(
         incident=incident,
-        kind=EventKind.LOCATED,
+        placement=Placement(located, decision),
         actor=actor,
-        message=f"pin corrected to {location.y:.5f}, {location.x:.5f}",
-        data={
-            "source": GEOCODE_SOURCE_MANUAL,
-            "from": [old.y, old.x] if old else None,
-            "to": [location.y, location.x],
-        },
+        located_event=(
+            f"pin corrected to {location.y:.5f}, {location.x:.5f}",
+            {
+                "source": GEOCODE_SOURCE_MANUAL,
+                "from": [old.y, old.x] if old else None,
+                "to": [location.y, location.x],
+            },
+        ),
     )
-    _reroute(incident, actor=actor)
     incident.needs_review = incident.responsible_mission is None
     incident.full_clean(exclude=["created_by", "country", "responsible_mission"])
     incident.save()
     return incident
 
 
-MANUAL_REASON_MAX = 300 - len(MANUAL_REASON_PREFIX)
+def reassign_reason_clean(reason: str) -> str:
+    """The reason of a reassignment, stripped; `IncidentInvalid` (field `reason`) when empty or too long."""
+    reason = reason.strip()
+    if not reason:
+        raise IncidentInvalid("Say why the case is given to another mission.", fields={"reason": ["required"]})
+    if len(reason) > REASSIGN_REASON_MAX:
+        raise IncidentInvalid(
+            "The reason is too long.", fields={"reason": [f"at most {REASSIGN_REASON_MAX} characters"]}
+        )
+    return reason
 
 
 @transaction.atomic
-def incident_mission_override(*, incident: Incident, actor: User, mission: Mission, reason: str) -> Incident:
-    """Give the case to another mission by hand, with a reason; a `routed` event (method manual) records it.
+def incident_reassign(*, incident: Incident, actor: User, mission: Mission, reason: str) -> Incident:
+    """Give the case to another mission by hand, with a reason: the transfer (page) and override (API).
 
-    Later pin corrections and re-geocoding keep this mission. Returns the changed Incident.
+    Locks the case row; an inactive mission or the mission that already has it is refused
+    (`IncidentInvalid`, field `mission`). Sets `routing_method` manual (later pin corrections
+    and re-geocoding keep this mission), alerts the new mission (outbox row in this
+    transaction; earlier unacknowledged alerts of the case stop escalating), and appends one
+    `transferred` event. Returns the changed Incident.
     """
-    reason = reason.strip()
-    if not reason:
-        raise IncidentInvalid("Say why the mission is overridden.", fields={"reason": ["required"]})
-    if len(reason) > MANUAL_REASON_MAX:
-        raise IncidentInvalid("The reason is too long.", fields={"reason": [f"at most {MANUAL_REASON_MAX} characters"]})
+    reason = reassign_reason_clean(reason)
     if not mission.is_active:
         raise IncidentInvalid("That mission is not active.", fields={"mission": [f"{mission.code} is not active"]})
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if incident.responsible_mission_id == mission.pk:
-        raise IncidentInvalid("That mission is already responsible.", fields={"mission": ["unchanged"]})
     previous = incident.responsible_mission
+    if previous is not None and previous.pk == mission.pk:
+        raise IncidentInvalid("The case is already with that mission.", fields={"mission": ["unchanged"]})
     incident.responsible_mission = mission
     incident.routing_reason = f"{MANUAL_REASON_PREFIX}{reason}"
+    incident.routing_method = RoutingMethod.MANUAL
     incident.needs_review = False
-    incident.save()
-    alert_for_reassignment(incident=incident, reason=f"mission overridden: {reason}")
+    incident.save(
+        update_fields=["responsible_mission", "routing_reason", "routing_method", "needs_review", "updated_at"]
+    )
+    alert_for_reassignment(incident=incident, reason=f"transferred: {reason}")
     timeline_append(
         incident=incident,
-        kind=EventKind.ROUTED,
+        kind=EventKind.TRANSFERRED,
         actor=actor,
-        message=f"mission overridden: {previous.code if previous else 'HQ duty officer'} → {mission.code}: {reason}",
-        data={
-            "mission": mission.code,
-            "method": "manual",
-            "from": previous.code if previous else None,
-            "reason": reason,
-        },
+        message=f"{previous.code if previous else '—'} → {mission.code}: {reason}",
+        data={"from": previous.code if previous else None, "to": mission.code, "reason": reason},
     )
     return incident

@@ -12,7 +12,7 @@ import pytest
 
 from incidents.alerts.messages import email_compose
 from incidents.alerts.models import Alert
-from incidents.services import CallerInput, PersonInput, incident_transfer, note_add, person_status_change
+from incidents.services import CallerInput, PersonInput, incident_reassign, note_add, person_status_change
 from missions.models import Mission
 from safety.advisories.models import Advisory
 from safety.advisories.services import advisory_create
@@ -74,7 +74,7 @@ def test_hostile_text_runs_nowhere(open_session, browser_user, poisoned_missions
     )
     note_add(incident=incident, actor=operator, text=PAYLOAD)
     person_status_change(person=incident.persons.get(), actor=operator, status="injured", note=PAYLOAD)
-    incident = incident_transfer(
+    incident = incident_reassign(
         incident=incident, actor=operator, mission=Mission.objects.get(code="emb-jp-tokyo"), reason=PAYLOAD
     )
 

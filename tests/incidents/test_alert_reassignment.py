@@ -4,7 +4,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from incidents.alerts.models import Alert, AlertLevel
-from incidents.services import incident_location_correct, incident_mission_override, incident_transfer
+from incidents.services import incident_location_correct, incident_reassign
 from missions.models import Mission
 from tests.factories import log_incident
 
@@ -20,7 +20,7 @@ def test_mission_override_alerts_the_new_mission_and_stops_the_old_escalation(op
     incident = log_incident(reported_by=operator, **PATTAYA)
     assert _alerts(incident)["emb-th-bangkok"].escalation_token
     vientiane = Mission.objects.get(code__startswith="emb-la-")
-    incident_mission_override(incident=incident, actor=operator, mission=vientiane, reason="caller is in Laos")
+    incident_reassign(incident=incident, actor=operator, mission=vientiane, reason="caller is in Laos")
     alerts = _alerts(incident)
     assert set(alerts) == {"emb-th-bangkok", vientiane.code}
     assert alerts[vientiane.code].level == AlertLevel.MISSION and alerts[vientiane.code].escalation_token
@@ -62,7 +62,7 @@ def test_transfer_back_keeps_one_alert_per_recipient(operator):
     incident = log_incident(reported_by=operator, **PATTAYA)
     tokyo = Mission.objects.get(code="emb-jp-tokyo")
     bangkok = Mission.objects.get(code="emb-th-bangkok")
-    incident_transfer(incident=incident, actor=operator, mission=tokyo, reason="the person flew to Tokyo")
-    incident_transfer(incident=incident, actor=operator, mission=bangkok, reason="back in Thailand")
+    incident_reassign(incident=incident, actor=operator, mission=tokyo, reason="the person flew to Tokyo")
+    incident_reassign(incident=incident, actor=operator, mission=bangkok, reason="back in Thailand")
     assert Alert.objects.filter(incident=incident).count() == 2
     assert _alerts(incident)["emb-jp-tokyo"].escalation_token == ""

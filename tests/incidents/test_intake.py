@@ -3,7 +3,7 @@
 import pytest
 
 from incidents.models import Incident, TimelineEvent
-from incidents.services import GEOCODE_PENDING, incident_mission_override, incident_regeocode
+from incidents.services import GEOCODE_PENDING, incident_reassign, incident_regeocode
 from incidents.tasks import regeocode, regeocode_sweep
 from missions.models import Mission
 from tests.factories import log_incident
@@ -103,13 +103,13 @@ def test_mission_override_needs_a_reason_records_it_and_survives_pin_correction(
     assert response.status_code == 200, response.json()
     assert response.json()["responsible_mission"]["code"] == code
     assert response.json()["routing_reason"] == "manual: victim crossed into Laos"
-    event = TimelineEvent.objects.filter(incident=incident, kind="routed").last()
+    event = TimelineEvent.objects.filter(incident=incident, kind="transferred").get()
     assert event.actor == operator and event.data == {
-        "mission": code,
-        "method": "manual",
         "from": "emb-th-bangkok",
+        "to": code,
         "reason": "victim crossed into Laos",
     }
+    assert Incident.objects.get(pk=incident.pk).routing_method == "manual"
     client.post(f"/api/incidents/{incident.reference}/location/", {"lat": 13.75, "lon": 100.5}, format="json")
     assert Incident.objects.get(pk=incident.pk).responsible_mission.code == code
     again = client.post(url, {"mission": code, "reason": "again"}, format="json")
@@ -120,7 +120,7 @@ def test_mission_override_needs_a_reason_records_it_and_survives_pin_correction(
 def test_mission_override_service_returns_the_incident(operator):
     incident = log_incident(reported_by=operator, lat=12.9276, lon=100.8771)
     tokyo = Mission.objects.get(code="emb-jp-tokyo")
-    changed = incident_mission_override(incident=incident, actor=operator, mission=tokyo, reason="test")
+    changed = incident_reassign(incident=incident, actor=operator, mission=tokyo, reason="test")
     assert isinstance(changed, Incident) and changed.responsible_mission == tokyo
 
 

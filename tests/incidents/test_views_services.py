@@ -6,7 +6,7 @@ from django.db import DatabaseError, transaction
 from incidents.exceptions import IncidentInvalid
 from incidents.models import TimelineEvent
 from incidents.selectors import incident_list_visible_to, person_history
-from incidents.services import PersonInput, incident_transfer, note_add, person_add, person_status_change
+from incidents.services import PersonInput, incident_reassign, note_add, person_add, person_status_change
 from missions.models import Mission
 from tests.factories import log_incident
 
@@ -52,10 +52,10 @@ def test_person_status_change_builds_a_history(case, operator, bangkok_staff):
 def test_incident_transfer_records_reason_and_moves_visibility(case, operator, bangkok_staff, tokyo_staff):
     tokyo = Mission.objects.get(code="emb-jp-tokyo")
     with pytest.raises(IncidentInvalid):
-        incident_transfer(incident=case, actor=operator, mission=tokyo, reason=" ")
+        incident_reassign(incident=case, actor=operator, mission=tokyo, reason=" ")
     with pytest.raises(IncidentInvalid):
-        incident_transfer(incident=case, actor=operator, mission=case.responsible_mission, reason="again")
-    moved = incident_transfer(incident=case, actor=bangkok_staff, mission=tokyo, reason="Moved to Tokyo")
+        incident_reassign(incident=case, actor=operator, mission=case.responsible_mission, reason="again")
+    moved = incident_reassign(incident=case, actor=bangkok_staff, mission=tokyo, reason="Moved to Tokyo")
     assert moved.responsible_mission == tokyo and not moved.needs_review
     event = TimelineEvent.objects.filter(incident=case, kind="transferred").get()
     assert event.data == {"from": "emb-th-bangkok", "to": "emb-jp-tokyo", "reason": "Moved to Tokyo"}

@@ -51,3 +51,22 @@ def test_route_unknown_goes_to_duty_officer():
     assert decision.mission is None and "duty officer" in decision.reason
     mid_pacific = route(point=Point(x=-140.0, y=0.0, srid=4326))
     assert mid_pacific.mission is None and "duty officer" in mid_pacific.reason
+
+
+def test_jurisdiction_basis_of_reads_the_note():
+    from missions.models import JurisdictionBasis, jurisdiction_basis_of
+
+    assert jurisdiction_basis_of("concurrent accreditation; assumed") == JurisdictionBasis.CONCURRENT_ACCREDITATION
+    assert jurisdiction_basis_of("dependent territory of GB; assumed") == JurisdictionBasis.ASSUMED
+    assert jurisdiction_basis_of("consular district") == JurisdictionBasis.DISTRICT
+
+
+@pytest.mark.django_db
+def test_jurisdiction_basis_is_loaded_and_constrained():
+    from django.db import IntegrityError, transaction
+
+    from missions.models import Jurisdiction, JurisdictionBasis
+
+    assert Jurisdiction.objects.filter(basis=JurisdictionBasis.CONCURRENT_ACCREDITATION).exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Jurisdiction.objects.filter(pk=Jurisdiction.objects.first().pk).update(basis="rumour")
