@@ -64,7 +64,7 @@ class EventDetailOutputSerializer(EventOutputSerializer):
 
 
 class EventListCreateApi(IdempotentCreateMixin, APIView):
-    class InputSerializer(serializers.Serializer):
+    class CrisisDeclareInputSerializer(serializers.Serializer):
         name_ko = serializers.CharField(max_length=200)
         name_en = serializers.CharField(max_length=200)
         kind = serializers.ChoiceField(choices=EventKindChoice.choices)
@@ -82,9 +82,13 @@ class EventListCreateApi(IdempotentCreateMixin, APIView):
         events = event_list_visible_to(user=request.user)
         return Response(EventOutputSerializer(events, many=True).data)
 
-    @extend_schema(operation_id="crises_declare", request=InputSerializer, responses={201: EventDetailOutputSerializer})
+    @extend_schema(
+        operation_id="crises_declare",
+        request=CrisisDeclareInputSerializer,
+        responses={201: EventDetailOutputSerializer},
+    )
     def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.CrisisDeclareInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         polygon = data.get("polygon")
@@ -114,7 +118,7 @@ class EventDetailApi(APIView):
         return Response(EventDetailOutputSerializer(event_get_for(user=request.user, public_id=public_id)).data)
 
 
-class PersonOutputSerializer(serializers.Serializer):
+class CrisisPersonOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name_hangul = serializers.CharField()
     name_latin = serializers.CharField()
@@ -132,10 +136,10 @@ class PersonOutputSerializer(serializers.Serializer):
 class EventPersonListApi(APIView):
     """The persons of a crisis, personal data masked; the read is audited."""
 
-    @extend_schema(operation_id="crises_persons", responses={200: PersonOutputSerializer(many=True)})
+    @extend_schema(operation_id="crises_persons", responses={200: CrisisPersonOutputSerializer(many=True)})
     def get(self, request: Request, public_id: str) -> Response:
         event = event_get_for(user=request.user, public_id=public_id)
-        body = PersonOutputSerializer(event.persons.order_by("id"), many=True).data
+        body = CrisisPersonOutputSerializer(event.persons.order_by("id"), many=True).data
         if body:
             audit_record(
                 actor=request.user,
@@ -151,20 +155,22 @@ class EventPersonListApi(APIView):
 class PersonNoteCreateApi(IdempotentCreateMixin, APIView):
     """Add a note on a person of the crisis; the derived status follows the authority rules."""
 
-    class InputSerializer(serializers.Serializer):
+    class CrisisNoteInputSerializer(serializers.Serializer):
         # the input key is "source"; the stubs type Field.source on the class
         source = serializers.ChoiceField(choices=NoteSource.choices)  # type: ignore[assignment]
         claimed_status = serializers.ChoiceField(choices=ClaimedStatus.choices)
         text = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
         reported_at = serializers.DateTimeField(required=False, allow_null=True)
 
-    @extend_schema(operation_id="crises_note_add", request=InputSerializer, responses={201: PersonOutputSerializer})
+    @extend_schema(
+        operation_id="crises_note_add", request=CrisisNoteInputSerializer, responses={201: CrisisPersonOutputSerializer}
+    )
     def post(self, request: Request, public_id: str, person_id: int) -> Response:
         event = event_get_for(user=request.user, public_id=public_id)
         person = event.persons.filter(pk=person_id).first()
         if person is None:
             raise CrisisNotFound("No such person in this crisis.")
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.CrisisNoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         note_add(
@@ -178,7 +184,7 @@ class PersonNoteCreateApi(IdempotentCreateMixin, APIView):
             ),
         )
         person.refresh_from_db()
-        return Response(PersonOutputSerializer(person).data, status=status.HTTP_201_CREATED)
+        return Response(CrisisPersonOutputSerializer(person).data, status=status.HTTP_201_CREATED)
 
 
 class ProposalOutputSerializer(serializers.Serializer):
@@ -205,7 +211,7 @@ class InquiryOutputSerializer(serializers.Serializer):
 class InquiryCreateApi(IdempotentCreateMixin, APIView):
     """Record an inquiry; the answer carries the matcher's proposals."""
 
-    class InputSerializer(serializers.Serializer):
+    class CrisisInquiryInputSerializer(serializers.Serializer):
         caller_name = serializers.CharField(max_length=200)
         callback_number = serializers.CharField(max_length=40)
         sought_name = serializers.CharField(max_length=200)
@@ -217,10 +223,14 @@ class InquiryCreateApi(IdempotentCreateMixin, APIView):
         staying_at = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
         travelling_with = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
-    @extend_schema(operation_id="crises_inquiry_add", request=InputSerializer, responses={201: InquiryOutputSerializer})
+    @extend_schema(
+        operation_id="crises_inquiry_add",
+        request=CrisisInquiryInputSerializer,
+        responses={201: InquiryOutputSerializer},
+    )
     def post(self, request: Request, public_id: str) -> Response:
         event = event_get_for(user=request.user, public_id=public_id)
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.CrisisInquiryInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         inquiry = inquiry_record(
             event=event, actor=request_user(request), data=InquiryInput(**serializer.validated_data)
@@ -244,15 +254,17 @@ def _proposal_for(request: Request, public_id: str, proposal_id: int) -> MatchPr
 class ProposalDecideApi(APIView):
     """Confirm or reject a proposal (`decision`: `confirm` | `reject`); a rejected pair is never proposed again."""
 
-    class InputSerializer(serializers.Serializer):
+    class CrisisDecisionInputSerializer(serializers.Serializer):
         decision = serializers.ChoiceField(choices=[("confirm", "confirm"), ("reject", "reject")])
 
     @extend_schema(
-        operation_id="crises_proposal_decide", request=InputSerializer, responses={200: ProposalOutputSerializer}
+        operation_id="crises_proposal_decide",
+        request=CrisisDecisionInputSerializer,
+        responses={200: ProposalOutputSerializer},
     )
     def post(self, request: Request, public_id: str, proposal_id: int) -> Response:
         proposal = _proposal_for(request, public_id, proposal_id)
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.CrisisDecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decide = proposal_confirm if serializer.validated_data["decision"] == "confirm" else proposal_reject
         return Response(ProposalOutputSerializer(decide(proposal=proposal, actor=request_user(request))).data)
@@ -275,18 +287,20 @@ class CallbackListApi(APIView):
 
 
 class CallbackDoneApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class CrisisCallbackDoneInputSerializer(serializers.Serializer):
         outcome = serializers.CharField(max_length=2000, allow_blank=True)
 
     @extend_schema(
-        operation_id="crises_callback_done", request=InputSerializer, responses={200: CallbackOutputSerializer}
+        operation_id="crises_callback_done",
+        request=CrisisCallbackDoneInputSerializer,
+        responses={200: CallbackOutputSerializer},
     )
     def post(self, request: Request, public_id: str, callback_id: int) -> Response:
         event = event_get_for(user=request.user, public_id=public_id)
         task = CallbackTask.objects.filter(pk=callback_id, inquiry__event=event).first()
         if task is None:
             raise CrisisNotFound("No such callback in this crisis.")
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.CrisisCallbackDoneInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         done = callback_done(task=task, actor=request_user(request), outcome=serializer.validated_data["outcome"])
         return Response(CallbackOutputSerializer(done).data)
