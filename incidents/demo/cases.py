@@ -188,6 +188,7 @@ class SeedPlace:
     method: str
     weight: float
     mission_slowness: float
+    jitter_km: float = JITTER_KM
 
 
 def _places(rng: random.Random) -> list[SeedPlace]:
@@ -217,9 +218,10 @@ def _places(rng: random.Random) -> list[SeedPlace]:
     tail_scale = head_total * LONG_TAIL_SHARE / max(1.0, sum(tail_weights))
     for row, w in zip(tail, tail_weights, strict=True):
         found.append((row[0], row[1], row[2], float(row[3]), float(row[4]), w * tail_scale))
+    jitter = _jitter_within_country(found)
     places: list[SeedPlace] = []
     slowness: dict[int | None, float] = {}
-    for name, iso2, admin1, lat, lon, weight in found:
+    for index, (name, iso2, admin1, lat, lon, weight) in enumerate(found):
         decision = route(point=Point(x=lon, y=lat, srid=4326))
         mission_id = decision.mission.pk if decision.mission else None
         if mission_id not in slowness:
@@ -237,9 +239,31 @@ def _places(rng: random.Random) -> list[SeedPlace]:
                 method=decision.method,
                 weight=weight,
                 mission_slowness=slowness[mission_id],
+                jitter_km=jitter.get(index, JITTER_KM),
             )
         )
     return places
+
+
+def _jitter_within_country(found: list[tuple[str, str, str, float, float, float]]) -> dict[int, float]:
+    """Per place, how far its cases may scatter and stay in its country: at most JITTER_KM, at most the
+    distance to the country's outline (a degree of longitude counted as its length at that latitude,
+    which never overstates the distance), so a case near Macau is never scattered into China."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.i, LEAST(%s, ST_Distance(ST_Boundary(c.boundary), ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326))"
+            " * 111.0 * cos(radians(t.lat))) "
+            "FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::text[]) AS t(i, lon, lat, iso2) "
+            "JOIN geo_country c ON c.iso2 = t.iso2 AND c.boundary IS NOT NULL",
+            [
+                JITTER_KM,
+                list(range(len(found))),
+                [row[4] for row in found],
+                [row[3] for row in found],
+                [row[1] for row in found],
+            ],
+        )
+        return {int(i): float(km) for i, km in cursor.fetchall()}
 
 
 def _demo_user_id() -> int:
@@ -288,7 +312,7 @@ def demo_seed(
                 created = occurred + timedelta(minutes=rng.lognormvariate(3.0, 1.0))
                 if created > now:
                     created = now
-                distance_km = JITTER_KM * math.sqrt(rng.random())
+                distance_km = place.jitter_km * math.sqrt(rng.random())
                 bearing = rng.random() * 2 * math.pi
                 lat = place.lat + distance_km / 111.0 * math.cos(bearing)
                 lon = place.lon + distance_km / (111.0 * max(0.2, math.cos(math.radians(place.lat)))) * math.sin(

@@ -20,7 +20,7 @@ def test_seed_demo_writes_routed_marked_cases_and_clear_removes_them(operator):
     assert categories.most_common(1)[0][0] == "crime" and categories["terrorism"] < categories["accident"]
     countries = Counter(seeded.values_list("country__iso2", flat=True))
     assert countries.most_common(1)[0][0] == "JP"
-    for incident in seeded.exclude(responsible_mission=None).select_related("responsible_mission")[:25]:
+    for incident in seeded.exclude(responsible_mission=None).select_related("responsible_mission", "country"):
         name = incident.location_text.rsplit(",", 1)[0]
         assert incident.routing_reason
         assert incident.acknowledged_at is None or incident.acknowledged_at > incident.created_at
